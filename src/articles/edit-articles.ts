@@ -1,0 +1,59 @@
+// Creating, changing and deleting articles: validated input in, stored article out. Used by the
+// API and by the demo content, so both follow the same rules.
+import type { AppContext } from '../context.js';
+import { cleanContent, toIsoDate, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
+import type { ArticleRecord } from '../domain/article.js';
+import { htmlToText } from '../domain/sanitize.js';
+import { summarize } from '../domain/text.js';
+import { HttpError, type FieldError } from '../http/errors.js';
+import type { ArticleFields } from '../store/articles.js';
+
+export async function createArticle(ctx: AppContext, input: CreateArticleInput): Promise<ArticleRecord> {
+  checkRelated(ctx, input.related);
+  const now = ctx.clock().toISOString();
+  const fields: ArticleFields = {
+    title: input.title,
+    ...cleanContent(input.contentHtml, input.summary),
+    author: input.author ?? ctx.config.siteTitle,
+    categories: ctx.store.articles.ensureCategories(input.categories),
+    ...(input.imageUrl ? { imageUrl: input.imageUrl } : {}),
+    publishedAt: input.publishedAt ? toIsoDate(input.publishedAt) : now,
+    updatedAt: now,
+    status: input.status,
+    ...(input.related ? { related: input.related } : {}),
+  };
+  return ctx.store.articles.create(fields);
+}
+
+export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput): Promise<ArticleRecord> {
+  const articles = ctx.store.articles;
+  const before = articles.byId(id);
+  if (!before) throw HttpError.notFound(`There is no article with id ${id}`);
+  checkRelated(ctx, input.related ?? undefined, before.slug);
+  const { imageUrl, related, categories, publishedAt, contentHtml, summary, ...plain } = input;
+  const changes: Partial<ArticleFields> = { ...plain, updatedAt: ctx.clock().toISOString() };
+  if (contentHtml !== undefined) {
+    // A summary that was cut from the old text follows the new text; a written one stays.
+    const summaryWasDerived = before.summary === summarize(htmlToText(before.contentHtml));
+    Object.assign(changes, cleanContent(contentHtml, summary ?? (summaryWasDerived ? undefined : before.summary)));
+  } else if (summary !== undefined) {
+    changes.summary = summary;
+  }
+  if (categories) changes.categories = articles.ensureCategories(categories);
+  if (publishedAt) changes.publishedAt = toIsoDate(publishedAt);
+  if (imageUrl !== undefined) changes.imageUrl = imageUrl ?? undefined;
+  if (related !== undefined) changes.related = related ?? undefined;
+  return articles.update(id, changes);
+}
+
+export async function deleteArticle(ctx: AppContext, id: string): Promise<void> {
+  if (!(await ctx.store.articles.remove(id))) throw HttpError.notFound(`There is no article with id ${id}`);
+}
+
+/** Explicit related articles must exist, and an article is not related to itself. */
+function checkRelated(ctx: AppContext, related: string[] | undefined, ownSlug?: string): void {
+  const errors: FieldError[] = (related ?? []).flatMap((slug, index) =>
+    !ctx.store.articles.bySlug(slug) || slug === ownSlug ? [{ field: `related.${index}`, message: `no other article has the slug "${slug}"` }] : [],
+  );
+  if (errors.length) throw HttpError.invalid(errors);
+}

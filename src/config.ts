@@ -1,0 +1,142 @@
+// The only reader of process.env: parses every variable of the contract once, at start,
+// and stops with the variable's name when a value is wrong.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import cron from 'node-cron';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  host: string;
+  baseUrl: string;
+  dataDir: string;
+  adminToken: string;
+  /** Where the generated admin token lives; undefined when ADMIN_TOKEN was given. */
+  adminTokenFile?: string;
+  secret: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  newsletterCron: string;
+  timezone: string;
+  siteTitle: string;
+  siteDescription: string;
+  siteLanguage: string;
+  feedPageSize: number;
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`configuration: ${variable} ${problem}`);
+  }
+}
+
+const optional = z.string().trim().min(1).optional();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().trim().min(3).default('Notiziario <newsletter@localhost>'),
+  NEWSLETTER_CRON: z
+    .string()
+    .trim()
+    .default('0 8 * * *')
+    .refine((expr) => cron.validate(expr), 'is not a valid cron expression'),
+  TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Rome)'),
+  SITE_TITLE: z.string().trim().min(1).default('Notiziario'),
+  SITE_DESCRIPTION: z.string().trim().min(1).default('Notizie, iniziative e approfondimenti'),
+  SITE_LANGUAGE: z
+    .string()
+    .trim()
+    .default('it')
+    .refine((tag) => Intl.getCanonicalLocales(tag).length === 1 && /^[a-z]{2,3}(-|$)/i.test(tag), {
+      message: 'is not a BCP 47 language tag (e.g. it, en-GB)',
+    }),
+  FEED_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  DKIM_DOMAIN: optional,
+  DKIM_SELECTOR: optional,
+  DKIM_PRIVATE_KEY_FILE: optional,
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses the environment into a Config; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = safeParseEnv(env);
+  const dataDir = path.resolve(parsed.DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `cannot be created: ${(err as Error).message}`);
+  }
+  const adminTokenFile = parsed.ADMIN_TOKEN ? undefined : path.join(dataDir, 'admin-token');
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    baseUrl: (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    adminToken: parsed.ADMIN_TOKEN ?? readOrCreateSecret(adminTokenFile!),
+    adminTokenFile,
+    secret: parsed.SECRET ?? readOrCreateSecret(path.join(dataDir, 'secret')),
+    smtpUrl: parsed.SMTP_URL,
+    mailFrom: parsed.MAIL_FROM,
+    newsletterCron: parsed.NEWSLETTER_CRON,
+    timezone: parsed.TIMEZONE,
+    siteTitle: parsed.SITE_TITLE,
+    siteDescription: parsed.SITE_DESCRIPTION,
+    siteLanguage: parsed.SITE_LANGUAGE,
+    feedPageSize: parsed.FEED_PAGE_SIZE,
+    dkim: dkimOptions(parsed),
+  };
+}
+
+function safeParseEnv(env: NodeJS.ProcessEnv) {
+  // An empty variable means "not set", as in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new ConfigError(String(issue.path[0]), issue.message.startsWith('is ') ? issue.message : `is invalid: ${issue.message}`);
+}
+
+function dkimOptions(parsed: z.infer<typeof envSchema>): Config['dkim'] {
+  const { DKIM_DOMAIN: domainName, DKIM_SELECTOR: keySelector, DKIM_PRIVATE_KEY_FILE: keyFile } = parsed;
+  const given = [domainName, keySelector, keyFile].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given < 3) throw new ConfigError('DKIM_DOMAIN', 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together');
+  try {
+    return { domainName: domainName!, keySelector: keySelector!, privateKey: readFileSync(keyFile!, 'utf8') };
+  } catch (err) {
+    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/** Reads a generated secret, creating it once (mode 0600) when the file does not exist. */
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  return value;
+}
+
+/** Loads `.env` from the working directory into process.env when the file exists. */
+export function readDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}

@@ -1,0 +1,64 @@
+// What an editor may send to create or change an article, validated field by field, and its
+// translation into stored fields (sanitised HTML, summary, categories by name).
+import { z } from 'zod';
+import { sanitizeArticleHtml, htmlToText } from './sanitize.js';
+import { stripControlCharacters, summarize } from './text.js';
+
+const MAX_CONTENT = 1_000_000;
+
+const plainText = (max: number) =>
+  z
+    .string()
+    .transform((text) => stripControlCharacters(text).replace(/\s+/g, ' ').trim())
+    .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+
+const categoryName = plainText(60).refine((name) => !/[<>"]/.test(name), 'must not contain < > or "');
+
+const articleShape = {
+  title: plainText(300),
+  contentHtml: z.string().min(1, 'must not be empty').max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`),
+  summary: plainText(1000),
+  author: plainText(200),
+  categories: z.array(categoryName).max(12, 'at most 12 categories'),
+  imageUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+  publishedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-27T09:00:00Z' }),
+  status: z.enum(['published', 'draft']),
+  related: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be article slugs')).max(10),
+};
+
+export const createArticleSchema = z.strictObject({
+  ...articleShape,
+  summary: articleShape.summary.optional(),
+  author: articleShape.author.optional(),
+  categories: articleShape.categories.default([]),
+  imageUrl: articleShape.imageUrl.optional(),
+  publishedAt: articleShape.publishedAt.optional(),
+  status: articleShape.status.default('published'),
+  related: articleShape.related.optional(),
+});
+
+/** Every field optional; `null` clears the optional ones (image, explicit related articles). */
+export const updateArticleSchema = z.strictObject({
+  title: articleShape.title.optional(),
+  contentHtml: articleShape.contentHtml.optional(),
+  summary: articleShape.summary.optional(),
+  author: articleShape.author.optional(),
+  categories: articleShape.categories.optional(),
+  imageUrl: articleShape.imageUrl.nullable().optional(),
+  publishedAt: articleShape.publishedAt.optional(),
+  status: articleShape.status.optional(),
+  related: articleShape.related.nullable().optional(),
+});
+
+export type CreateArticleInput = z.infer<typeof createArticleSchema>;
+export type UpdateArticleInput = z.infer<typeof updateArticleSchema>;
+
+/** Clean HTML and, when the editor gave none, a summary cut from its text. */
+export function cleanContent(contentHtml: string, summary?: string): { contentHtml: string; summary: string } {
+  const clean = sanitizeArticleHtml(contentHtml);
+  return { contentHtml: clean, summary: summary ?? summarize(htmlToText(clean)) };
+}
+
+export function toIsoDate(date: string): string {
+  return new Date(date).toISOString();
+}

@@ -1,0 +1,36 @@
+// The words of the domain: an article as stored, as published, and a category.
+
+export type ArticleStatus = 'published' | 'draft';
+
+export interface Category {
+  slug: string;
+  name: string;
+}
+
+/** An article as the store keeps it: categories and explicit related articles by slug. */
+export interface ArticleRecord {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  author: string;
+  categories: string[];
+  imageUrl?: string;
+  publishedAt: string;
+  updatedAt: string;
+  status: ArticleStatus;
+  /** Slugs chosen by the editor; absent means "derive from shared categories". */
+  related?: string[];
+}
+
+/** An article as the API shows it. */
+export interface ArticleView extends Omit<ArticleRecord, 'categories' | 'related'> {
+  categories: Category[];
+  url: string;
+  related: string[];
+}
+
+export function isDue(article: ArticleRecord, now: Date): boolean {
+  return article.status === 'published' && Date.parse(article.publishedAt) <= now.getTime();
+}

@@ -1,0 +1,29 @@
+// Plain-text helpers shared by articles, feeds and emails.
+import slugifyWords from '@sindresorhus/slugify';
+
+// C0 controls other than tab, newline and carriage return are not allowed in XML 1.0.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
+
+export function stripControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, '');
+}
+
+/** A stable lowercase ASCII slug: accents folded, apostrophes and spaces become dashes. */
+export function slugify(text: string): string {
+  return slugifyWords(text, { customReplacements: [['&', ' e ']] }) || 'articolo';
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}
+
+/** The start of a text cut at a word boundary, with "…" when something was cut. */
+export function summarize(text: string, maxLength = 240): string {
+  const words = text.replace(/\s+/g, ' ').trim();
+  if (words.length <= maxLength) return words;
+  const cut = words.slice(0, maxLength + 1);
+  const boundary = cut.lastIndexOf(' ');
+  return `${(boundary > maxLength / 2 ? cut.slice(0, boundary) : cut.slice(0, maxLength)).replace(/[\s,;:.–-]+$/, '')}…`;
+}

@@ -1,0 +1,116 @@
+// Rendered feeds kept as bytes with their validators: rendered once per change, not per request.
+// A write marks only the scopes it touched as stale; a scheduled article expires its scope's
+// pages at the moment it becomes due.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import { SITE_SCOPE, type ArticleStore } from '../store/articles.js';
+import { articleUrl, FEED_CONTENT_TYPES, feedPath, scopePath, type FeedFormat } from './feed-urls.js';
+import { renderFeed, type FeedEntry, type FeedPage } from './render-feed.js';
+
+export interface SiteInfo {
+  baseUrl: string;
+  title: string;
+  description: string;
+  language: string;
+  feedPageSize: number;
+}
+
+export interface RenderedFeed {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+  lastModified: string;
+  /** Last-Modified in whole seconds, as If-Modified-Since compares it. */
+  lastModifiedSeconds: number;
+}
+
+interface CacheEntry extends RenderedFeed {
+  stale: boolean;
+  /** When the next scheduled article of the scope becomes due (ms), or Infinity. */
+  expiresAt: number;
+}
+
+export interface FeedCache {
+  /** The current bytes of a feed page; throws a 404 HttpError for an unknown scope or page. */
+  get(scope: string, format: FeedFormat, page: number): RenderedFeed;
+  /** How many renders have happened since start (for tests and the benchmark). */
+  readonly renders: number;
+}
+
+export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Clock): FeedCache {
+  const scopes = new Map<string, Map<string, CacheEntry>>();
+  let renders = 0;
+
+  store.onChange((changed) => {
+    for (const scope of changed) for (const entry of scopes.get(scope)?.values() ?? []) entry.stale = true;
+  });
+
+  function render(scope: string, format: FeedFormat, page: number, now: Date, previous?: CacheEntry): CacheEntry {
+    const feedPage = buildPage(store, site, scope, format, page, now);
+    const body = Buffer.from(renderFeed(format, feedPage));
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    renders += 1;
+    // Unchanged bytes keep their date, so clients revalidating with a date still get 304.
+    const modified = previous?.etag === etag ? previous.lastModifiedSeconds : Math.floor(now.getTime() / 1000);
+    return {
+      body,
+      contentType: FEED_CONTENT_TYPES[format],
+      etag,
+      lastModified: new Date(modified * 1000).toUTCString(),
+      lastModifiedSeconds: modified,
+      stale: false,
+      expiresAt: store.nextDueAt(scope, now) ?? Infinity,
+    };
+  }
+
+  return {
+    get(scope, format, page) {
+      if (scope !== SITE_SCOPE && !store.category(scope)) throw HttpError.notFound(`There is no category "${scope}"`);
+      let entries = scopes.get(scope);
+      if (!entries) scopes.set(scope, (entries = new Map()));
+      const key = `${format}:${page}`;
+      const cached = entries.get(key);
+      const now = clock();
+      if (cached && !cached.stale && now.getTime() < cached.expiresAt) return cached;
+      const fresh = render(scope, format, page, now, cached);
+      entries.set(key, fresh);
+      return fresh;
+    },
+    get renders() {
+      return renders;
+    },
+  };
+}
+
+function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: FeedFormat, page: number, now: Date): FeedPage {
+  const lastPage = Math.max(1, Math.ceil(store.countDue(scope, now) / site.feedPageSize));
+  if (page > lastPage) throw HttpError.notFound(`This feed has ${lastPage} page${lastPage > 1 ? 's' : ''}`);
+  const category = store.category(scope);
+  const entries: FeedEntry[] = store.listDue(scope, now, (page - 1) * site.feedPageSize, site.feedPageSize).map((article) => ({
+    id: article.id,
+    title: article.title,
+    url: articleUrl(site.baseUrl, article.slug),
+    summary: article.summary,
+    contentHtml: article.contentHtml,
+    author: article.author,
+    categories: article.categories.flatMap((slug) => {
+      const found = store.category(slug);
+      return found ? [{ ...found, url: site.baseUrl + scopePath(slug) }] : [];
+    }),
+    imageUrl: article.imageUrl,
+    publishedAt: new Date(article.publishedAt),
+    updatedAt: new Date(article.updatedAt),
+  }));
+  return {
+    title: category ? `${category.name} · ${site.title}` : site.title,
+    description: category ? `${site.description}: ${category.name}` : site.description,
+    language: site.language,
+    homeUrl: site.baseUrl + scopePath(scope),
+    categoryScheme: `${site.baseUrl}/categories/`,
+    pageUrl: (n) => site.baseUrl + feedPath(scope, format, n),
+    page,
+    lastPage,
+    entries,
+  };
+}

@@ -1,0 +1,64 @@
+// The feed URLs, answered straight from the cache on node:http, before Express's routing:
+// conditional requests first (304), HEAD, CORS and caching headers on every answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from '../http/errors.js';
+import { SITE_SCOPE } from '../store/articles.js';
+import type { FeedCache, RenderedFeed } from './feed-cache.js';
+import type { FeedFormat } from './feed-urls.js';
+
+const FEED_PATH = /^\/(?:categories\/([a-z0-9-]+)\/)?(rss\.xml|atom\.xml|feed\.json)$/;
+const FORMAT_BY_FILE: Record<string, FeedFormat> = { 'rss.xml': 'rss', 'atom.xml': 'atom', 'feed.json': 'json' };
+const CACHE_CONTROL = 'public, max-age=300';
+
+/**
+ * Answers a request for a feed and returns true, or returns false when the URL is not a feed.
+ * Throws an HttpError (404, 400) for a feed URL that names nothing.
+ */
+export function serveFeed(cache: FeedCache, req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const match = FEED_PATH.exec(queryStart === -1 ? url : url.slice(0, queryStart));
+  if (!match) return false;
+  const page = queryStart === -1 ? 1 : pageNumber(url.slice(queryStart + 1));
+  const feed = cache.get(match[1] ?? SITE_SCOPE, FORMAT_BY_FILE[match[2]!]!, page);
+  const headers = {
+    'Content-Type': feed.contentType,
+    ETag: feed.etag,
+    'Last-Modified': feed.lastModified,
+    'Cache-Control': CACHE_CONTROL,
+    'Access-Control-Allow-Origin': '*',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (isNotModified(req, feed)) {
+    res.writeHead(304, headers).end();
+  } else {
+    res.writeHead(200, { ...headers, 'Content-Length': feed.body.length });
+    res.end(req.method === 'HEAD' ? undefined : feed.body);
+  }
+  return true;
+}
+
+function pageNumber(query: string): number {
+  const value = new URLSearchParams(query).get('page');
+  if (value === null) return 1;
+  if (!/^[1-9]\d{0,6}$/.test(value)) {
+    throw new HttpError(400, 'Invalid page', 'page must be a whole number from 1', [{ field: 'page', message: 'must be a whole number from 1' }]);
+  }
+  return Number(value);
+}
+
+/** RFC 9110 §13.2.2: If-None-Match wins; otherwise "not modified since" the given date. */
+function isNotModified(req: IncomingMessage, feed: RenderedFeed): boolean {
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    return ifNoneMatch.split(',').some((tag) => {
+      const candidate = tag.trim();
+      return candidate === '*' || candidate.replace(/^W\//, '') === feed.etag;
+    });
+  }
+  const ifModifiedSince = req.headers['if-modified-since'];
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && feed.lastModifiedSeconds <= Math.floor(since / 1000);
+}

@@ -1,0 +1,39 @@
+// The Express application: every route of Notiziario is listed here, in one table.
+import express from 'express';
+import type { AppContext } from '../context.js';
+import { renderOpml } from '../feeds/render-opml.js';
+import { serveFeed } from '../feeds/serve-feed.js';
+import { createAdminCheck } from './auth.js';
+import { createErrorHandler, notFoundHandler } from './errors.js';
+import { articleRoutes } from './routes/articles.js';
+
+export const BODY_LIMIT = '2mb';
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  const auth = createAdminCheck(ctx.config.adminToken);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  // Feeds are normally answered before Express (see server.ts); this serves the same URLs when
+  // the request reaches Express, and turns their errors (unknown category, bad page) into problems.
+  app.use((req, res, next) => {
+    if (!serveFeed(ctx.feeds, req, res)) next();
+  });
+  app.get('/feeds.opml', (_req, res) => {
+    const categories = ctx.store.articles.categories(ctx.clock());
+    res.type('text/x-opml; charset=utf-8').set('Access-Control-Allow-Origin', '*');
+    res.send(renderOpml(ctx.site, categories, ctx.clock()));
+  });
+  app.get('/healthz', async (_req, res) => {
+    const readable = await ctx.store.isReadable();
+    res.status(readable ? 200 : 503).json({ status: readable ? 'ok' : 'store unreadable' });
+  });
+
+  app.use('/api', express.json({ limit: BODY_LIMIT }));
+  app.use(articleRoutes(ctx, auth));
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(ctx.log));
+  return app;
+}

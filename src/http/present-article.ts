@@ -1,0 +1,15 @@
+// An article as the API shows it: categories by name, its URL, its related articles.
+import type { AppContext } from '../context.js';
+import type { ArticleRecord, ArticleView } from '../domain/article.js';
+import { articleUrl } from '../feeds/feed-urls.js';
+
+export function presentArticle(ctx: AppContext, article: ArticleRecord): ArticleView {
+  const { articles } = ctx.store;
+  const { related, categories, ...fields } = article;
+  return {
+    ...fields,
+    categories: categories.flatMap((slug) => articles.category(slug) ?? []),
+    url: articleUrl(ctx.config.baseUrl, article.slug),
+    related: articles.related(article, ctx.clock()).map((other) => other.slug),
+  };
+}

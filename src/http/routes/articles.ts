@@ -1,0 +1,88 @@
+// /api/articles and /api/categories: parse the input, call one function, set the headers.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { createArticle, deleteArticle, updateArticle } from '../../articles/edit-articles.js';
+import type { AppContext } from '../../context.js';
+import { createArticleSchema, updateArticleSchema } from '../../domain/article-input.js';
+import { isDue, type ArticleRecord } from '../../domain/article.js';
+import { feedUrls, scopePath } from '../../feeds/feed-urls.js';
+import { SITE_SCOPE } from '../../store/articles.js';
+import type { Cursor } from '../../store/timeline.js';
+import type { AdminCheck } from '../auth.js';
+import { HttpError, parseInput } from '../errors.js';
+import { presentArticle } from '../present-article.js';
+
+const listQuery = z.object({
+  category: z.string().regex(/^[a-z0-9-]+$/, 'must be a category slug').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .transform((value, context) => {
+      const match = /^(\d+)\.([0-9a-f-]{36})$/.exec(Buffer.from(value, 'base64url').toString());
+      if (!match) context.addIssue({ code: 'custom', message: 'is not a cursor from a previous page' });
+      return match ? ({ time: Number(match[1]), id: match[2]! } satisfies Cursor) : z.NEVER;
+    })
+    .optional(),
+});
+
+const encodeCursor = (article: ArticleRecord) => Buffer.from(`${Date.parse(article.publishedAt)}.${article.id}`).toString('base64url');
+
+function jsonBody(req: Request): unknown {
+  if (!req.is('application/json')) {
+    throw new HttpError(415, 'Unsupported media type', 'Send the body as application/json', [{ field: 'body', message: 'must be application/json' }]);
+  }
+  return req.body;
+}
+
+export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
+  const router = Router();
+  const { articles } = ctx.store;
+
+  router.get('/api/articles', (req, res) => {
+    const query = parseInput(listQuery, req.query);
+    const scope = query.category ?? SITE_SCOPE;
+    if (query.category && !articles.category(query.category)) throw HttpError.notFound(`There is no category "${query.category}"`);
+    const now = ctx.clock();
+    const page = query.cursor ? articles.listDueAfter(scope, now, query.cursor, query.limit + 1) : articles.listDue(scope, now, 0, query.limit + 1);
+    const items = page.slice(0, query.limit);
+    const more = page.length > query.limit;
+    const next = more ? `/api/articles?${new URLSearchParams({ ...(query.category ? { category: query.category } : {}), limit: String(query.limit), cursor: encodeCursor(items.at(-1)!) })}` : undefined;
+    if (next) res.links({ next: ctx.config.baseUrl + next });
+    res.json({ items: items.map((article) => presentArticle(ctx, article)), next: next ? ctx.config.baseUrl + next : null });
+  });
+
+  router.get('/api/articles/:ref', (req, res) => {
+    const ref = req.params.ref;
+    const article = articles.byId(ref) ?? articles.bySlug(ref);
+    // Drafts and scheduled articles exist only for the admin.
+    if (!article || (!isDue(article, ctx.clock()) && !auth.isAdmin(req))) throw HttpError.notFound(`There is no article "${ref}"`);
+    res.json(presentArticle(ctx, article));
+  });
+
+  router.post('/api/articles', auth.requireAdmin, async (req, res) => {
+    const article = await createArticle(ctx, parseInput(createArticleSchema, jsonBody(req)));
+    res.status(201).location(`/api/articles/${article.id}`).json(presentArticle(ctx, article));
+  });
+
+  router.patch('/api/articles/:id', auth.requireAdmin, async (req, res) => {
+    const article = await updateArticle(ctx, req.params.id as string, parseInput(updateArticleSchema, jsonBody(req)));
+    res.json(presentArticle(ctx, article));
+  });
+
+  router.delete('/api/articles/:id', auth.requireAdmin, async (req, res) => {
+    await deleteArticle(ctx, req.params.id as string);
+    res.status(204).end();
+  });
+
+  router.get('/api/categories', (_req, res) => {
+    res.json(
+      articles.categories(ctx.clock()).map((category) => ({
+        ...category,
+        url: ctx.config.baseUrl + scopePath(category.slug),
+        feeds: feedUrls(ctx.config.baseUrl, category.slug),
+      })),
+    );
+  });
+
+  return router;
+}

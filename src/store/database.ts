@@ -1,0 +1,46 @@
+// The only module that touches lowdb: loads and migrates the file, and persists changes in
+// coalesced writes that resolve only once the data is on disk.
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { DurableJSONFile } from './durable-json-file.js';
+import { emptyStore, migrate, type StoreData } from './schema.js';
+
+export interface Database {
+  readonly data: StoreData;
+  /** True when the file did not exist before this start. */
+  readonly created: boolean;
+  /** Resolves once every change made before the call is on disk. */
+  persist(): Promise<void>;
+}
+
+export async function openDatabase(file: string): Promise<Database> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const low = new Low<StoreData>(new DurableJSONFile<StoreData>(file), emptyStore());
+  await low.read();
+  const created = !(await access(file).then(() => true, () => false));
+  const { data, migrated } = migrate(low.data);
+  low.data = data;
+  const database = { data, created, persist: coalescedWriter(() => low.write()) };
+  if (migrated || created) await database.persist();
+  return database;
+}
+
+/**
+ * Many changes in a burst share one write: a caller waits for the write that starts after its
+ * change, never for a write that was already under way when it changed the data.
+ */
+function coalescedWriter(write: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  return () => {
+    if (queued) return queued;
+    const next = inFlight.then(() => {
+      queued = undefined;
+      return write();
+    });
+    queued = next;
+    inFlight = next.catch(() => undefined);
+    return next;
+  };
+}
