@@ -59,14 +59,21 @@ const envSchema = z.object({
     .string()
     .trim()
     .default('it')
-    .refine((tag) => Intl.getCanonicalLocales(tag).length === 1 && /^[a-z]{2,3}(-|$)/i.test(tag), {
-      message: 'is not a BCP 47 language tag (e.g. it, en-GB)',
-    }),
+    .refine(isLanguageTag, { message: 'is not a BCP 47 language tag (e.g. it, en-GB)' }),
   FEED_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   DKIM_DOMAIN: optional,
   DKIM_SELECTOR: optional,
   DKIM_PRIVATE_KEY_FILE: optional,
 });
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1 && /^[a-z]{2,3}(-|$)/i.test(tag);
+  } catch {
+    // getCanonicalLocales throws a RangeError on a malformed tag: report it as this variable's problem.
+    return false;
+  }
+}
 
 function isTimeZone(zone: string): boolean {
   try {

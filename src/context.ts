@@ -1,8 +1,11 @@
 // The composition root's factory: builds every dependency once from the config; tests pass
-// overrides (a fixed clock, a quiet logger) instead of patching modules.
+// overrides (a fixed clock, a quiet logger, another mailer) instead of patching modules.
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { createEmailRenderer, type EmailRenderer } from './newsletter/render-email.js';
+import { createNewsletterJob, type NewsletterJob } from './newsletter/run-newsletter.js';
 import { openStore, type Store } from './store/store.js';
 
 export type Clock = () => Date;
@@ -14,11 +17,15 @@ export interface AppContext {
   clock: Clock;
   store: Store;
   feeds: FeedCache;
+  mailer: Mailer;
+  emails: EmailRenderer;
+  newsletter: NewsletterJob;
 }
 
 export interface ContextOverrides {
   clock?: Clock;
   log?: Logger;
+  mailer?: Mailer;
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -32,5 +39,23 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     feedPageSize: config.feedPageSize,
   };
   const store = await openStore(config.dataDir);
-  return { config, site, log, clock, store, feeds: createFeedCache(store.articles, site, clock) };
+  const emails = await createEmailRenderer({ baseUrl: config.baseUrl, title: config.siteTitle, language: config.siteLanguage, timezone: config.timezone });
+  const ctx = {
+    config,
+    site,
+    log,
+    clock,
+    store,
+    feeds: createFeedCache(store.articles, site, clock),
+    mailer: overrides.mailer ?? createMailer(config),
+    emails,
+  } as AppContext;
+  ctx.newsletter = createNewsletterJob(ctx);
+  return ctx;
+}
+
+/** Releases what the context holds: SMTP connections, then the store (flushed, unlocked). */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  ctx.mailer.close();
+  await ctx.store.close();
 }

@@ -1,8 +1,9 @@
-// Composition root: config → context → HTTP server (and the newsletter scheduler); a graceful
-// stop on SIGTERM/SIGINT that stops accepting, finishes writes and exits 0.
+// Composition root: config → context → HTTP server and the newsletter schedule; a graceful stop
+// on SIGTERM/SIGINT that stops accepting, finishes writes and exits 0.
 import { ConfigError, loadConfig, readDotEnv } from './config.js';
-import { createContext } from './context.js';
+import { closeContext, createContext } from './context.js';
 import { startServer } from './http/server.js';
+import { scheduleNewsletter } from './jobs/scheduler.js';
 import { seedDemoContent } from './seed/seed-demo.js';
 
 async function main(): Promise<void> {
@@ -11,16 +12,21 @@ async function main(): Promise<void> {
   const ctx = await createContext(config);
   if (ctx.store.created) await seedDemoContent(ctx);
   const http = await startServer(ctx);
-  ctx.log.info({ url: http.url, baseUrl: config.baseUrl, dataDir: config.dataDir }, 'notiziario is listening');
+  const schedule = scheduleNewsletter(ctx);
+  ctx.log.info({ url: http.url, baseUrl: config.baseUrl, dataDir: config.dataDir, mail: config.smtpUrl ? 'smtp' : 'outbox' }, 'notiziario is listening');
   if (config.adminTokenFile) ctx.log.info({ file: config.adminTokenFile }, 'admin token saved here (mode 0600); send it as Authorization: Bearer …');
+  ctx.log.info({ cron: config.newsletterCron, timezone: config.timezone, next: schedule.getNextRun() }, 'newsletter scheduled');
+  // A run that a crash interrupted finishes now, in the background.
+  ctx.newsletter.resume().catch((err: unknown) => ctx.log.error({ err }, 'unable to resume the interrupted newsletter run'));
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     ctx.log.info({ signal }, 'stopping');
+    await schedule.stop();
     await http.close();
-    await ctx.store.flush();
+    await closeContext(ctx);
     ctx.log.info('stopped');
     process.exit(0);
   };
@@ -29,10 +35,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-  } else {
-    console.error('notiziario: unable to start:', err);
-  }
+  console.error(err instanceof ConfigError ? err.message : `notiziario: unable to start: ${(err as Error)?.message ?? err}`);
   process.exit(1);
 });

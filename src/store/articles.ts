@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { isDue, type ArticleRecord, type Category } from '../domain/article.js';
 import { slugify } from '../domain/text.js';
 import type { Database } from './database.js';
+import type { ContentData } from './schema.js';
 import { Timeline, type Cursor } from './timeline.js';
 
 /** The scope of the site-wide feed; categories are scoped by their slug. */
@@ -39,7 +40,7 @@ export interface ArticleStore {
   onChange(listener: ChangeListener): void;
 }
 
-export function createArticleStore(db: Database): ArticleStore {
+export function createArticleStore(db: Database<ContentData>): ArticleStore {
   const byId = new Map<string, ArticleRecord>();
   const bySlug = new Map<string, ArticleRecord>();
   const categoriesBySlug = new Map<string, Category>(db.data.categories.map((c) => [c.slug, c]));

@@ -4,22 +4,22 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJSONFile } from './durable-json-file.js';
-import { emptyStore, migrate, type StoreData } from './schema.js';
+import { migrate, type FileSchema } from './schema.js';
 
-export interface Database {
-  readonly data: StoreData;
+export interface Database<T> {
+  readonly data: T;
   /** True when the file did not exist before this start. */
   readonly created: boolean;
   /** Resolves once every change made before the call is on disk. */
   persist(): Promise<void>;
 }
 
-export async function openDatabase(file: string): Promise<Database> {
+export async function openDatabase<T>(file: string, schema: FileSchema<T>): Promise<Database<T>> {
   await mkdir(path.dirname(file), { recursive: true });
-  const low = new Low<StoreData>(new DurableJSONFile<StoreData>(file), emptyStore());
+  const low = new Low<T>(new DurableJSONFile<T>(file), schema.empty());
   await low.read();
   const created = !(await access(file).then(() => true, () => false));
-  const { data, migrated } = migrate(low.data);
+  const { data, migrated } = migrate(schema, low.data as { schemaVersion?: number });
   low.data = data;
   const database = { data, created, persist: coalescedWriter(() => low.write()) };
   if (migrated || created) await database.persist();

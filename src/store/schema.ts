@@ -1,37 +1,53 @@
-// The shape of the store file, its version, and the migrations that bring older files up to date.
+// The shape of each store file, its version, and the migrations that bring older files up to date.
 import type { ArticleRecord, Category } from '../domain/article.js';
+import type { DeliveryRecord, RunRecord, SubscriberRecord } from '../domain/newsletter.js';
 
-export const SCHEMA_VERSION = 1;
+export interface FileSchema<T> {
+  version: number;
+  empty(): T;
+  /** Each entry turns a file of version N into version N + 1. */
+  migrations: Record<number, (data: any) => any>;
+}
 
-export interface StoreData {
+export interface ContentData {
   schemaVersion: number;
   articles: ArticleRecord[];
   categories: Category[];
 }
 
-export function emptyStore(): StoreData {
-  return { schemaVersion: SCHEMA_VERSION, articles: [], categories: [] };
+export interface NewsletterData {
+  schemaVersion: number;
+  subscribers: SubscriberRecord[];
+  runs: RunRecord[];
+  deliveries: DeliveryRecord[];
 }
 
-/** Each entry turns a file of version N into version N + 1. */
-const MIGRATIONS: Record<number, (data: any) => any> = {
-  // Files written before the version field existed held only articles and categories.
-  0: (data) => ({ articles: data.articles ?? [], categories: data.categories ?? [] }),
+export const CONTENT_SCHEMA: FileSchema<ContentData> = {
+  version: 1,
+  empty: () => ({ schemaVersion: 1, articles: [], categories: [] }),
+  migrations: {
+    // Files written before the version field existed held only articles and categories.
+    0: (data) => ({ articles: data.articles ?? [], categories: data.categories ?? [] }),
+  },
 };
 
-/** Brings a file read from disk to SCHEMA_VERSION; refuses a file from a newer Notiziario. */
-export function migrate(data: { schemaVersion?: number }): { data: StoreData; migrated: boolean } {
-  let version = data.schemaVersion ?? 0;
-  if (version > SCHEMA_VERSION) {
-    throw new Error(`store: file has schema version ${version}, this Notiziario understands up to ${SCHEMA_VERSION}`);
+export const NEWSLETTER_SCHEMA: FileSchema<NewsletterData> = {
+  version: 1,
+  empty: () => ({ schemaVersion: 1, subscribers: [], runs: [], deliveries: [] }),
+  migrations: {},
+};
+
+/** Brings a file read from disk to the schema's version; refuses a file from a newer Notiziario. */
+export function migrate<T>(schema: FileSchema<T>, data: { schemaVersion?: number }): { data: T; migrated: boolean } {
+  const from = data.schemaVersion ?? 0;
+  if (from > schema.version) {
+    throw new Error(`store: file has schema version ${from}, this Notiziario understands up to ${schema.version}`);
   }
   let current: any = data;
-  const from = version;
-  while (version < SCHEMA_VERSION) {
-    const step = MIGRATIONS[version];
+  for (let version = from; version < schema.version; version += 1) {
+    const step = schema.migrations[version];
     if (!step) throw new Error(`store: no migration from schema version ${version}`);
     current = { ...step(current), schemaVersion: version + 1 };
-    version += 1;
   }
-  return { data: current as StoreData, migrated: version !== from };
+  return { data: current as T, migrated: from !== schema.version };
 }

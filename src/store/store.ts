@@ -1,32 +1,56 @@
-// The store: one lowdb file under DATA_DIR and the named repositories built over it.
+// The store: two lowdb files under DATA_DIR (content, and the newsletter's subscribers and
+// ledger, so that a send never rewrites every article) and the named repositories over them.
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createArticleStore, type ArticleStore } from './articles.js';
 import { openDatabase } from './database.js';
+import { lockDataDir } from './lock.js';
+import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
+import { CONTENT_SCHEMA, NEWSLETTER_SCHEMA } from './schema.js';
 
-export const STORE_FILE = 'notiziario.json';
+export const CONTENT_FILE = 'notiziario.json';
+export const NEWSLETTER_FILE = 'newsletter.json';
 
 export interface Store {
   articles: ArticleStore;
+  newsletter: NewsletterStore;
   /** True on the first start, when the store file was just created. */
   created: boolean;
   /** True when the store file can be read (for /healthz). */
   isReadable(): Promise<boolean>;
   /** Resolves once every acknowledged change is on disk. */
   flush(): Promise<void>;
+  /** Flushes and lets another process open DATA_DIR. */
+  close(): Promise<void>;
 }
 
 export async function openStore(dataDir: string): Promise<Store> {
-  const file = path.join(dataDir, STORE_FILE);
-  const db = await openDatabase(file);
+  const lock = lockDataDir(dataDir);
+  const file = path.join(dataDir, CONTENT_FILE);
+  let content, newsletter;
+  try {
+    content = await openDatabase(file, CONTENT_SCHEMA);
+    newsletter = await openDatabase(path.join(dataDir, NEWSLETTER_FILE), NEWSLETTER_SCHEMA);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const flush = async () => {
+    await Promise.all([content.persist(), newsletter.persist()]);
+  };
   return {
-    articles: createArticleStore(db),
-    created: db.created,
+    articles: createArticleStore(content),
+    newsletter: createNewsletterStore(newsletter),
+    created: content.created,
     isReadable: () =>
       access(file, constants.R_OK).then(
         () => true,
         () => false,
       ),
-    flush: () => db.persist(),
+    flush,
+    async close() {
+      await flush();
+      lock.release();
+    },
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
+import { closeContext, createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -83,7 +83,7 @@ export async function startTestService(env: Record<string, string> = {}, overrid
     },
     async stop({ removeData = false } = {}) {
       await http.close();
-      await ctx.store.flush();
+      await closeContext(ctx);
       if (removeData) await rm(config.dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,5 @@
 // /api/articles and /api/categories: parse the input, call one function, set the headers.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { createArticle, deleteArticle, updateArticle } from '../../articles/edit-articles.js';
 import type { AppContext } from '../../context.js';
@@ -10,6 +10,7 @@ import { SITE_SCOPE } from '../../store/articles.js';
 import type { Cursor } from '../../store/timeline.js';
 import type { AdminCheck } from '../auth.js';
 import { HttpError, parseInput } from '../errors.js';
+import { jsonBody } from '../json-body.js';
 import { presentArticle } from '../present-article.js';
 
 const listQuery = z.object({
@@ -26,13 +27,6 @@ const listQuery = z.object({
 });
 
 const encodeCursor = (article: ArticleRecord) => Buffer.from(`${Date.parse(article.publishedAt)}.${article.id}`).toString('base64url');
-
-function jsonBody(req: Request): unknown {
-  if (!req.is('application/json')) {
-    throw new HttpError(415, 'Unsupported media type', 'Send the body as application/json', [{ field: 'body', message: 'must be application/json' }]);
-  }
-  return req.body;
-}
 
 export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
   const router = Router();

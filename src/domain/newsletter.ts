@@ -1,0 +1,96 @@
+// The words of the email half: subscriber, run, delivery; and the pure rules that decide who
+// gets what and when to try again.
+import type { ArticleRecord, Category } from './article.js';
+
+export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bouncing' | 'erased';
+
+export interface SubscriberRecord {
+  id: string;
+  /** Lowercased; empty once the subscriber has been erased. */
+  email: string;
+  name?: string;
+  categories: string[];
+  status: SubscriberStatus;
+  source: 'form' | 'import';
+  createdAt: string;
+  confirmedAt?: string;
+  /** Articles published up to this instant were sent, or came before the subscription. */
+  watermark?: string;
+  /** Failed attempts since the last delivery that went through: drives backoff and bouncing. */
+  failures: number;
+  retryAfter?: string;
+  unsubscribedAt?: string;
+}
+
+/** pending → sending → sent | deferred | failed; cancelled when the subscriber left meanwhile. */
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed' | 'cancelled';
+
+/** One digest for one subscriber in one run: what was chosen, and how far sending got. */
+export interface DeliveryRecord {
+  id: string;
+  runId: string;
+  subscriberId: string;
+  articleIds: string[];
+  /** The subscriber's new watermark once this delivery is sent. */
+  cutoff: string;
+  state: DeliveryState;
+  messageId: string;
+  updatedAt: string;
+  error?: string;
+}
+
+export interface RunCounts {
+  sent: number;
+  skipped: number;
+  deferred: number;
+  failed: number;
+}
+
+export interface RunRecord {
+  id: string;
+  trigger: 'schedule' | 'manual' | 'resume';
+  startedAt: string;
+  finishedAt?: string;
+  status: 'running' | 'finished';
+  counts: RunCounts;
+}
+
+/** A pending subscription that is not confirmed within this time is dropped. */
+export const PENDING_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** Permanent (5xx) failures in a row after which an address is no longer mailed. */
+export const BOUNCE_LIMIT = 3;
+
+const BACKOFF_BASE_MS = 15 * 60 * 1000;
+const BACKOFF_MAX_MS = 24 * 60 * 60 * 1000;
+
+/** When to try a subscriber again after `failures` failed attempts: 15 min, 30, 60 … up to a day. */
+export function retryAfter(now: Date, failures: number): Date {
+  return new Date(now.getTime() + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1)));
+}
+
+export function isMailable(subscriber: SubscriberRecord, now: Date): boolean {
+  return subscriber.status === 'confirmed' && (!subscriber.retryAfter || Date.parse(subscriber.retryAfter) <= now.getTime());
+}
+
+export interface DigestSection {
+  category: Category;
+  articles: ArticleRecord[];
+}
+
+/**
+ * Groups a digest's articles under the subscriber's categories, in the order the subscriber
+ * chose them; an article in two of their categories appears once, under the first.
+ */
+export function groupDigest(articles: readonly ArticleRecord[], subscribed: readonly Category[]): DigestSection[] {
+  const placed = new Set<string>();
+  return subscribed
+    .map((category) => ({
+      category,
+      articles: articles.filter((article) => {
+        if (placed.has(article.id) || !article.categories.includes(category.slug)) return false;
+        placed.add(article.id);
+        return true;
+      }),
+    }))
+    .filter((section) => section.articles.length > 0);
+}

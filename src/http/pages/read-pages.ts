@@ -1,0 +1,106 @@
+// The pages people read: the home page, a page per category, a page per article. Only due,
+// published articles are shown; anything else is a readable 404.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../../context.js';
+import { isDue, type ArticleRecord } from '../../domain/article.js';
+import { escapeHtml } from '../../domain/text.js';
+import { articleUrl, scopePath } from '../../feeds/feed-urls.js';
+import { SITE_SCOPE } from '../../store/articles.js';
+import { HttpError } from '../errors.js';
+import { PAGE_ROUTES } from './page-paths.js';
+import { articleCard, categoryFeeds, pagination } from './page-views.js';
+import type { PageRenderer } from './render-page.js';
+import { subscribeFormView } from './subscribe-form.js';
+
+/** Articles per page of the home page and of a category page. */
+export const ARTICLES_PER_PAGE = 10;
+/** Read pages change when an article is published; a minute of caching is harmless. */
+const READ_PAGE_CACHE = 'public, max-age=60';
+
+function pageNumber(req: Request): number {
+  const value = req.query.page;
+  if (value === undefined) return 1;
+  if (typeof value !== 'string' || !/^[1-9]\d{0,5}$/.test(value)) {
+    throw new HttpError(400, 'Invalid page', 'page must be a whole number from 1', [{ field: 'page', message: 'must be a whole number from 1' }]);
+  }
+  return Number(value);
+}
+
+function sendPage(res: Response, html: string): void {
+  res.set('Cache-Control', READ_PAGE_CACHE).type('html').send(html);
+}
+
+export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
+  const router = Router();
+  const { articles } = ctx.store;
+  const { paths } = pages;
+
+  /** One page of a scope's due articles; a page past the end is a 404. */
+  function listPage(scope: string, page: number, href: string) {
+    const now = ctx.clock();
+    const total = articles.countDue(scope, now);
+    const pager = pagination(href, page, total, ARTICLES_PER_PAGE);
+    if (page > pager.last) throw HttpError.notFound(`This list has ${pager.last} page${pager.last > 1 ? 's' : ''}`);
+    const items = articles.listDue(scope, now, (page - 1) * ARTICLES_PER_PAGE, ARTICLES_PER_PAGE);
+    return { articles: items.map((article) => articleCard(ctx, paths, article)), pagination: pager };
+  }
+
+  router.get(PAGE_ROUTES.home, (req, res) => {
+    const list = listPage(SITE_SCOPE, pageNumber(req), paths.home);
+    const categories = articles.categories(ctx.clock()).map((category) => ({ ...category, href: paths.category(category.slug) }));
+    const html = pages.render(
+      'home.njk',
+      { description: ctx.config.siteDescription, canonical: ctx.config.baseUrl + scopePath(SITE_SCOPE) },
+      { ...list, categories, subscribe: subscribeFormView(ctx) },
+    );
+    sendPage(res, html);
+  });
+
+  router.get(PAGE_ROUTES.category, (req, res) => {
+    const category = articles.category(req.params.slug!);
+    if (!category) throw HttpError.notFound(`There is no category "${req.params.slug}"`);
+    const list = listPage(category.slug, pageNumber(req), paths.category(category.slug));
+    const feeds = categoryFeeds(ctx, category);
+    const html = pages.render(
+      'category.njk',
+      { title: category.name, description: `${ctx.config.siteDescription}: ${category.name}`, canonical: ctx.config.baseUrl + scopePath(category.slug), feeds: [feeds] },
+      { ...list, category, categoryFeeds: feeds, embed: embedSnippets(ctx, pages, category.slug, category.name) },
+    );
+    sendPage(res, html);
+  });
+
+  router.get(PAGE_ROUTES.article, (req, res) => {
+    const article = articles.bySlug(req.params.slug!);
+    const now = ctx.clock();
+    // Drafts and scheduled articles do not exist for readers.
+    if (!article || !isDue(article, now)) throw HttpError.notFound(`There is no article "${req.params.slug}"`);
+    const html = pages.render('article.njk', articleMeta(ctx, article), {
+      article: { ...articleCard(ctx, paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt },
+      related: articles.related(article, now).map((other) => articleCard(ctx, paths, other)),
+    });
+    sendPage(res, html);
+  });
+
+  return router;
+}
+
+function articleMeta(ctx: AppContext, article: ArticleRecord) {
+  const url = articleUrl(ctx.config.baseUrl, article.slug);
+  const categories = article.categories.flatMap((slug) => ctx.store.articles.category(slug) ?? []);
+  return {
+    title: article.title,
+    description: article.summary,
+    canonical: url,
+    feeds: categories.map((category) => categoryFeeds(ctx, category)),
+    og: { type: 'article', title: article.title, description: article.summary, image: article.imageUrl, url, publishedTime: article.publishedAt },
+  };
+}
+
+/** The copy-paste snippets for a category: the script embed and the iframe. */
+function embedSnippets(ctx: AppContext, pages: PageRenderer, slug: string, name: string) {
+  const origin = new URL(ctx.config.baseUrl).origin;
+  const script = `<script src="${origin}${pages.paths.embedScript}" data-category="${slug}" data-limit="5" async></script>`;
+  const title = escapeHtml(pages.text.embedFrameTitle(name));
+  const frame = `<iframe src="${origin}${pages.paths.embedFrame(slug)}?limit=5" title="${title}" width="360" height="420" loading="lazy" style="border:0"></iframe>`;
+  return { script, frame };
+}

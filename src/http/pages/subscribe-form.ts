@@ -1,0 +1,53 @@
+// The subscribe and preference forms as templates see them: categories with their checked state,
+// what was typed, and each error next to its field, in the site's language.
+import type { AppContext } from '../../context.js';
+import type { PageText } from '../../i18n/pages.js';
+import type { FieldError } from '../errors.js';
+
+export interface CategoryOption {
+  slug: string;
+  name: string;
+  checked: boolean;
+}
+
+export interface FormErrors {
+  email?: string;
+  categories?: string;
+}
+
+export interface SubscribeFormView {
+  email: string;
+  options: CategoryOption[];
+  errors: FormErrors;
+  /** The errors in page order, for the summary at the top of the form. */
+  errorList: { field: string; message: string }[];
+}
+
+/** The form's posted categories: one checkbox gives a string, several an array. */
+export function postedCategories(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+}
+
+export function categoryOptions(ctx: AppContext, checked: readonly string[]): CategoryOption[] {
+  return ctx.store.articles.categories(ctx.clock()).map(({ slug, name }) => ({ slug, name, checked: checked.includes(slug) }));
+}
+
+/** Field errors of the subscription functions (`email`, `categories.N`) as words for people. */
+export function formErrors(text: PageText, errors: readonly FieldError[]): FormErrors {
+  const result: FormErrors = {};
+  for (const { field } of errors) {
+    if (field.startsWith('categories')) result.categories = text.categoriesError;
+    else result.email = text.emailError;
+  }
+  return result;
+}
+
+export function subscribeFormView(ctx: AppContext, input: { email?: string; categories?: string[]; errors?: FormErrors } = {}): SubscribeFormView {
+  const errors = input.errors ?? {};
+  const errorList = [
+    ...(errors.email ? [{ field: 'email', message: errors.email }] : []),
+    ...(errors.categories ? [{ field: 'categories', message: errors.categories }] : []),
+  ];
+  return { email: input.email ?? '', options: categoryOptions(ctx, input.categories ?? []), errors, errorList };
+}

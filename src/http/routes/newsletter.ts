@@ -1,0 +1,39 @@
+// /api/subscriptions (public) and the admin's /api/subscribers and /api/newsletter calls.
+import { Router, type RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import { eraseSubscriber, importSubscribers, listSubscribers, previewDigest } from '../../newsletter/subscribers-admin.js';
+import { subscribe } from '../../newsletter/subscriptions.js';
+import type { AdminCheck } from '../auth.js';
+import { jsonBody } from '../json-body.js';
+
+export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLimiter: RequestHandler): Router {
+  const router = Router();
+
+  router.post('/api/subscriptions', subscribeLimiter, async (req, res) => {
+    await subscribe(ctx, jsonBody(req));
+    res.status(202).json({ status: 'accepted', detail: 'If the address can be subscribed, a confirmation email is on its way. Nothing is sent until its link is followed.' });
+  });
+
+  router.get('/api/subscribers', auth.requireAdmin, (_req, res) => {
+    res.json(listSubscribers(ctx));
+  });
+  router.post('/api/subscribers', auth.requireAdmin, async (req, res) => {
+    res.json(await importSubscribers(ctx, jsonBody(req)));
+  });
+  router.delete('/api/subscribers/:id', auth.requireAdmin, async (req, res) => {
+    await eraseSubscriber(ctx, req.params.id as string);
+    res.status(204).end();
+  });
+
+  router.post('/api/newsletter/runs', auth.requireAdmin, async (_req, res) => {
+    res.json(await ctx.newsletter.run('manual'));
+  });
+  router.get('/api/newsletter/runs', auth.requireAdmin, (_req, res) => {
+    res.json([...ctx.store.newsletter.runs()].reverse());
+  });
+  router.get('/api/newsletter/preview', auth.requireAdmin, async (req, res) => {
+    res.type('html').send(await previewDigest(ctx, req.query.categories));
+  });
+
+  return router;
+}

@@ -1,0 +1,51 @@
+// What the emails say, in each language the site can speak.
+import type { Language } from './locale.js';
+
+export interface EmailText {
+  confirmSubject(site: string): string;
+  confirmTitle: string;
+  confirmIntro(site: string, categories: string): string;
+  confirmButton: string;
+  confirmExpiry: string;
+  confirmIgnore: string;
+  digestSubject(site: string, count: number, firstTitle: string): string;
+  digestIntro(count: number): string;
+  greeting(name?: string): string;
+  readMore: string;
+  manage: string;
+  unsubscribe: string;
+  whyReceiving(site: string): string;
+}
+
+export const EMAIL_TEXT: Record<Language, EmailText> = {
+  it: {
+    confirmSubject: (site) => `Conferma l’iscrizione a ${site}`,
+    confirmTitle: 'Conferma la tua iscrizione',
+    confirmIntro: (site, categories) => `Hai chiesto di ricevere per email le novità di ${site} su: ${categories}.`,
+    confirmButton: 'Confermo l’iscrizione',
+    confirmExpiry: 'Il link vale 7 giorni.',
+    confirmIgnore: 'Se non sei stato tu, ignora questo messaggio: senza conferma non riceverai nient’altro.',
+    digestSubject: (site, count, first) => (count === 1 ? `${site}: ${first}` : `${site}: ${first} e altri ${count - 1} articoli`),
+    digestIntro: (count) => (count === 1 ? 'ecco il nuovo articolo delle categorie che segui.' : `ecco i ${count} nuovi articoli delle categorie che segui.`),
+    greeting: (name) => (name ? `Ciao ${name},` : 'Ciao,'),
+    readMore: 'Leggi l’articolo',
+    manage: 'Gestisci le preferenze',
+    unsubscribe: 'Annulla l’iscrizione',
+    whyReceiving: (site) => `Ricevi questa email perché ti sei iscritto alle notizie di ${site}.`,
+  },
+  en: {
+    confirmSubject: (site) => `Confirm your subscription to ${site}`,
+    confirmTitle: 'Confirm your subscription',
+    confirmIntro: (site, categories) => `You asked to receive news from ${site} by email about: ${categories}.`,
+    confirmButton: 'Yes, subscribe me',
+    confirmExpiry: 'This link is valid for 7 days.',
+    confirmIgnore: 'If this was not you, ignore this message: without confirmation you will get nothing else.',
+    digestSubject: (site, count, first) => (count === 1 ? `${site}: ${first}` : `${site}: ${first} and ${count - 1} more`),
+    digestIntro: (count) => (count === 1 ? 'here is the new article from the categories you follow.' : `here are ${count} new articles from the categories you follow.`),
+    greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+    readMore: 'Read the article',
+    manage: 'Manage preferences',
+    unsubscribe: 'Unsubscribe',
+    whyReceiving: (site) => `You receive this email because you subscribed to news from ${site}.`,
+  },
+};

@@ -1,0 +1,75 @@
+// The only module that imports nodemailer: an SMTP pool when SMTP_URL is set, otherwise every
+// message becomes an .eml file in DATA_DIR/outbox/ so the service works out of the box.
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type Mail } from 'nodemailer';
+import type { Config } from '../config.js';
+
+export interface OutgoingMail {
+  to: { address: string; name?: string };
+  subject: string;
+  html: string;
+  text: string;
+  /** Chosen before the send, so the ledger can record it first. */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Resolves when the server (or the outbox) has accepted the message; rejects otherwise. */
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** Errors from the SMTP server that say "never" (5xx), as opposed to "not now". */
+export function isPermanentFailure(err: unknown): boolean {
+  return (err as { permanent?: boolean })?.permanent === true || /^5\d\d$/.test(String((err as { responseCode?: number })?.responseCode));
+}
+
+export type MailerOptions = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'dkim'> & { maxConnections?: number };
+
+export function createMailer(options: MailerOptions): Mailer {
+  const dkim = options.dkim ? { dkim: options.dkim } : {};
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport({ pool: true, url: options.smtpUrl, maxConnections: options.maxConnections ?? 5, maxMessages: 1000, ...dkim });
+    return {
+      send: async (mail) => void (await transport.sendMail(toNodemailer(options.mailFrom, mail))),
+      close: () => transport.close(),
+    };
+  }
+  const outbox = path.join(options.dataDir, 'outbox');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...dkim });
+  return {
+    async send(mail) {
+      const info = await transport.sendMail(toNodemailer(options.mailFrom, mail));
+      await mkdir(outbox, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+      // Written whole or not at all: a mail client never opens half a message.
+      await writeFile(path.join(outbox, `.${name}.tmp`), info.message as Buffer);
+      await rename(path.join(outbox, `.${name}.tmp`), path.join(outbox, name));
+    },
+    close: () => transport.close(),
+  };
+}
+
+function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    messageId: mail.messageId,
+    headers: mail.headers,
+    // Never let a recipient's name or address turn into an extra envelope recipient.
+    envelope: { from: addressOf(from), to: [mail.to.address] },
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+/** The bare address of a "Name <address>" sender. */
+export function addressOf(mailbox: string): string {
+  return /<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox.trim();
+}

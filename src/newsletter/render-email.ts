@@ -1,0 +1,149 @@
+// Emails rendered once and personalised per recipient: nunjucks writes the MJML, mjml compiles it
+// (once per distinct digest), and per-recipient values fill placeholders in the compiled HTML.
+import mjml2html from 'mjml';
+import type { Category } from '../domain/article.js';
+import type { DigestSection } from '../domain/newsletter.js';
+import { htmlToText } from '../domain/sanitize.js';
+import { escapeHtml } from '../domain/text.js';
+import { articleUrl, scopePath } from '../feeds/feed-urls.js';
+import { EMAIL_TEXT, type EmailText } from '../i18n/email.js';
+import { formatDate, languageOf } from '../i18n/locale.js';
+import { createTemplateEnvironment } from '../templates.js';
+
+/** An email with %%PLACEHOLDERS%% where each recipient's values go. */
+export interface EmailTemplate {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface Recipient {
+  greeting?: string;
+  confirmUrl?: string;
+  manageUrl?: string;
+  unsubscribeUrl?: string;
+}
+
+export interface EmailSite {
+  baseUrl: string;
+  title: string;
+  language: string;
+  timezone: string;
+}
+
+export interface EmailRenderer {
+  confirmation(categories: Category[]): Promise<EmailTemplate>;
+  digest(sections: DigestSection[]): Promise<EmailTemplate>;
+  /** MJML compiles since start: one per distinct digest, not one per recipient. */
+  readonly compiles: number;
+}
+
+const PLACEHOLDERS: Record<keyof Recipient, string> = {
+  greeting: '%%GREETING%%',
+  confirmUrl: '%%CONFIRM_URL%%',
+  manageUrl: '%%MANAGE_URL%%',
+  unsubscribeUrl: '%%UNSUBSCRIBE_URL%%',
+};
+const MAX_CACHED_DIGESTS = 500;
+
+/** Fills one recipient's values into a rendered email (HTML-escaped in the HTML part). */
+export function personalize(template: EmailTemplate, recipient: Recipient): EmailTemplate {
+  const fill = (text: string, escape: (value: string) => string) =>
+    (Object.keys(PLACEHOLDERS) as (keyof Recipient)[]).reduce((out, key) => out.replaceAll(PLACEHOLDERS[key], escape(recipient[key] ?? '')), text);
+  return { subject: template.subject, html: fill(template.html, escapeHtml), text: fill(template.text, (value) => value) };
+}
+
+/** Builds the renderer and checks every template strictly, so a broken template stops the start. */
+export async function createEmailRenderer(site: EmailSite): Promise<EmailRenderer> {
+  const templates = createTemplateEnvironment('email');
+  const text = EMAIL_TEXT[languageOf(site.language)];
+  const cache = new Map<string, Promise<EmailTemplate>>();
+  let compiles = 0;
+
+  async function compile(template: string, data: object): Promise<string> {
+    compiles += 1;
+    const mjml = templates.render(template, { lang: site.language, siteTitle: site.title, siteUrl: `${site.baseUrl}/`, ...data });
+    return (await mjml2html(mjml, { validationLevel: 'strict' })).html;
+  }
+
+  const renderer: EmailRenderer = {
+    async confirmation(categories) {
+      const names = categories.map((category) => category.name).join(', ');
+      const html = await compile('confirm.mjml.njk', {
+        title: text.confirmTitle,
+        preview: text.confirmIntro(site.title, names),
+        heading: text.confirmTitle,
+        intro: text.confirmIntro(site.title, names),
+        button: text.confirmButton,
+        expiry: text.confirmExpiry,
+        ignore: text.confirmIgnore,
+      });
+      const plain = [text.confirmTitle, '', text.confirmIntro(site.title, names), '', `${text.confirmButton}: ${PLACEHOLDERS.confirmUrl}`, '', text.confirmExpiry, text.confirmIgnore, ''];
+      return { subject: text.confirmSubject(site.title), html, text: plain.join('\n') };
+    },
+    digest(sections) {
+      const key = JSON.stringify(sections.map((s) => [s.category.slug, s.articles.map((a) => `${a.id}@${a.updatedAt}`)]));
+      let rendered = cache.get(key);
+      if (!rendered) {
+        if (cache.size >= MAX_CACHED_DIGESTS) cache.clear();
+        rendered = renderDigest(sections);
+        cache.set(key, rendered);
+        rendered.catch(() => cache.delete(key));
+      }
+      return rendered;
+    },
+    get compiles() {
+      return compiles;
+    },
+  };
+
+  async function renderDigest(sections: DigestSection[]): Promise<EmailTemplate> {
+    const view = digestView(site, text, sections);
+    const html = await compile('digest.mjml.njk', view);
+    return { subject: view.subject, html, text: digestText(view, text) };
+  }
+
+  // Checked at start with sample content: strict validation throws on a template error.
+  await renderer.confirmation([{ slug: 'sample', name: 'Sample' }]);
+  await renderDigest([{ category: { slug: 'sample', name: 'Sample' }, articles: [] }]);
+  compiles = 0;
+  return renderer;
+}
+
+type DigestView = ReturnType<typeof digestView>;
+
+function digestView(site: EmailSite, text: EmailText, sections: DigestSection[]) {
+  const count = sections.reduce((sum, section) => sum + section.articles.length, 0);
+  const first = sections[0]?.articles[0]?.title ?? '';
+  return {
+    subject: text.digestSubject(site.title, count, first),
+    title: text.digestSubject(site.title, count, first),
+    preview: sections.flatMap((section) => section.articles.map((article) => article.title)).join(' · '),
+    intro: text.digestIntro(count),
+    readMore: text.readMore,
+    why: text.whyReceiving(site.title),
+    manage: text.manage,
+    unsubscribe: text.unsubscribe,
+    sections: sections.map((section) => ({
+      name: section.category.name,
+      url: site.baseUrl + scopePath(section.category.slug),
+      articles: section.articles.map((article) => ({
+        title: article.title,
+        summary: article.summary,
+        url: articleUrl(site.baseUrl, article.slug),
+        imageUrl: article.imageUrl,
+        date: formatDate(article.publishedAt, site.language, site.timezone),
+      })),
+    })),
+  };
+}
+
+function digestText(view: DigestView, text: EmailText): string {
+  const lines = [PLACEHOLDERS.greeting, view.intro, ''];
+  for (const section of view.sections) {
+    lines.push(section.name.toUpperCase(), '-'.repeat(section.name.length), '');
+    for (const article of section.articles) lines.push(`* ${article.title}`, `  ${article.date}`, `  ${htmlToText(article.summary)}`, `  ${article.url}`, '');
+  }
+  lines.push('--', view.why, `${text.manage}: ${PLACEHOLDERS.manageUrl}`, `${text.unsubscribe}: ${PLACEHOLDERS.unsubscribeUrl}`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,166 @@
+// The newsletter job: one function coordinates a run. It chooses each subscriber's articles,
+// records them in the ledger, and sends, writing the delivery state before and after each SMTP
+// transaction; a watermark moves only once its delivery is sent. An interrupted run resumes.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import { isDue, type ArticleRecord } from '../domain/article.js';
+import { BOUNCE_LIMIT, groupDigest, isMailable, retryAfter, type DeliveryRecord, type RunCounts, type RunRecord } from '../domain/newsletter.js';
+import { HttpError } from '../http/errors.js';
+import { EMAIL_TEXT } from '../i18n/email.js';
+import { languageOf } from '../i18n/locale.js';
+import { isPermanentFailure } from '../mail/mailer.js';
+import { messageIdFor } from './message-id.js';
+import { personalize } from './render-email.js';
+import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
+
+/** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
+const SENDS_IN_FLIGHT = 20;
+/** A subscriber away for long gets the newest articles, not an endless list. */
+const MAX_DIGEST_ARTICLES = 30;
+
+export type Progress = (done: number, total: number) => void;
+
+export interface NewsletterJob {
+  /** Finishes any interrupted run, then runs anew; a second call while one runs gets a 409. */
+  run(trigger: 'schedule' | 'manual', progress?: Progress): Promise<RunRecord>;
+  /** Finishes runs that a crash interrupted (called at start). */
+  resume(progress?: Progress): Promise<RunRecord[]>;
+  readonly isRunning: boolean;
+}
+
+export function createNewsletterJob(ctx: AppContext): NewsletterJob {
+  let active: Promise<unknown> | undefined;
+
+  // Two runs never overlap: the cron tick and a manual run at once get one run and one 409.
+  async function exclusively<T>(work: () => Promise<T>): Promise<T> {
+    if (active) throw new HttpError(409, 'A newsletter run is in progress', 'Wait for it to finish, then look at GET /api/newsletter/runs.');
+    const running = work();
+    active = running;
+    try {
+      return await running;
+    } finally {
+      active = undefined;
+    }
+  }
+
+  const resumeAll = async (progress?: Progress) => {
+    const finished: RunRecord[] = [];
+    for (const run of ctx.store.newsletter.unfinishedRuns()) finished.push(await finishRun(ctx, run, progress));
+    return finished;
+  };
+
+  return {
+    run: (trigger, progress) =>
+      exclusively(async () => {
+        await resumeAll(progress);
+        return finishRun(ctx, await startRun(ctx, trigger), progress);
+      }),
+    resume: (progress) => exclusively(() => resumeAll(progress)),
+    get isRunning() {
+      return active !== undefined;
+    },
+  };
+}
+
+/** Chooses every confirmed subscriber's new articles and records the run with its deliveries. */
+async function startRun(ctx: AppContext, trigger: RunRecord['trigger']): Promise<RunRecord> {
+  const now = ctx.clock();
+  await forgetExpiredPending(ctx, now);
+  const run: RunRecord = { id: randomUUID(), trigger, startedAt: now.toISOString(), status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
+  const deliveries: DeliveryRecord[] = [];
+  for (const subscriber of ctx.store.newsletter.subscribers()) {
+    if (subscriber.status !== 'confirmed') continue;
+    const since = new Date(subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt);
+    const articles = isMailable(subscriber, now) ? ctx.store.articles.listDueSince(subscriber.categories, now, since).slice(0, MAX_DIGEST_ARTICLES) : [];
+    if (articles.length === 0) {
+      run.counts.skipped += 1;
+      continue;
+    }
+    const id = randomUUID();
+    deliveries.push({
+      id,
+      runId: run.id,
+      subscriberId: subscriber.id,
+      articleIds: articles.map((article) => article.id),
+      cutoff: now.toISOString(),
+      state: 'pending',
+      messageId: messageIdFor(ctx.config.mailFrom, `digest.${id}`),
+      updatedAt: now.toISOString(),
+    });
+  }
+  await ctx.store.newsletter.addRun(run, deliveries);
+  ctx.log.info({ run: run.id, trigger, deliveries: deliveries.length, skipped: run.counts.skipped }, 'newsletter run started');
+  return run;
+}
+
+/** Sends every delivery of the run not yet sent, then records the run's counts. */
+async function finishRun(ctx: AppContext, run: RunRecord, progress?: Progress): Promise<RunRecord> {
+  const { newsletter } = ctx.store;
+  // "sending" means the process stopped during the SMTP transaction: send again (see README).
+  const todo = newsletter.deliveries(run.id).filter((delivery) => delivery.state === 'pending' || delivery.state === 'sending');
+  let done = 0;
+  progress?.(0, todo.length);
+  await forEachConcurrently(todo, SENDS_IN_FLIGHT, async (delivery) => {
+    await deliver(ctx, delivery);
+    progress?.((done += 1), todo.length);
+  });
+  const counts: RunCounts = { ...run.counts, sent: 0, deferred: 0, failed: 0 };
+  for (const delivery of newsletter.deliveries(run.id)) {
+    if (delivery.state === 'sent' || delivery.state === 'deferred' || delivery.state === 'failed') counts[delivery.state] += 1;
+    else if (delivery.state === 'cancelled') counts.skipped += 1;
+  }
+  await newsletter.updateRun(run.id, { status: 'finished', finishedAt: ctx.clock().toISOString(), counts });
+  ctx.log.info({ run: run.id, ...counts }, 'newsletter run finished');
+  return { ...run, status: 'finished', counts };
+}
+
+async function deliver(ctx: AppContext, delivery: DeliveryRecord): Promise<void> {
+  const { newsletter, articles } = ctx.store;
+  const now = ctx.clock();
+  const subscriber = newsletter.subscriberById(delivery.subscriberId);
+  const chosen = delivery.articleIds.map((id) => articles.byId(id)).filter((article): article is ArticleRecord => !!article && isDue(article, now));
+  // Unsubscribed, erased or bouncing since the run started, or every article withdrawn.
+  if (!subscriber || subscriber.status !== 'confirmed' || chosen.length === 0) {
+    await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });
+    return;
+  }
+  const categories = subscriber.categories.flatMap((slug) => articles.category(slug) ?? []);
+  const template = await ctx.emails.digest(groupDigest(chosen, categories));
+  const links = subscriberLinks(ctx, subscriber.id);
+  const mail = personalize(template, { greeting: EMAIL_TEXT[languageOf(ctx.config.siteLanguage)].greeting(subscriber.name), ...links });
+  await newsletter.updateDelivery(delivery.id, { state: 'sending', updatedAt: now.toISOString() });
+  try {
+    await ctx.mailer.send({
+      to: { address: subscriber.email, ...(subscriber.name ? { name: subscriber.name } : {}) },
+      ...mail,
+      messageId: delivery.messageId,
+      headers: { 'List-Unsubscribe': `<${links.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+  } catch (err) {
+    await recordFailure(ctx, delivery, subscriber.failures + 1, err);
+    return;
+  }
+  await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: ctx.clock().toISOString() }, { watermark: delivery.cutoff, failures: 0, retryAfter: undefined });
+}
+
+/** 4xx and connection errors: deferred, retried with backoff. 5xx: failed; bouncing after a few. */
+async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, failures: number, err: unknown): Promise<void> {
+  const now = ctx.clock();
+  const permanent = isPermanentFailure(err);
+  const error = String((err as Error)?.message ?? err).slice(0, 300);
+  const bouncing = permanent && failures >= BOUNCE_LIMIT;
+  ctx.log.warn({ delivery: delivery.id, permanent, failures, error }, 'digest not delivered');
+  await ctx.store.newsletter.updateDelivery(
+    delivery.id,
+    { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() },
+    { failures, retryAfter: retryAfter(now, failures).toISOString(), ...(bouncing ? { status: 'bouncing' as const } : {}) },
+  );
+}
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
