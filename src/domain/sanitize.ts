@@ -32,7 +32,8 @@ export function sanitizeArticleHtml(html: string): string {
 
 /** The text of an HTML fragment, for summaries and plain-text emails. */
 export function htmlToText(html: string): string {
-  const withBreaks = html.replace(/<\/(p|h[1-6]|li|blockquote|pre|figcaption|tr)>|<br\s*\/?>/gi, '$&\n');
+  // Block boundaries become line breaks, so words either side of one stay apart.
+  const withBreaks = html.replace(/<\/?(p|h[1-6]|ul|ol|li|blockquote|pre|figure|figcaption|table|tr)\b[^>]*>|<br\s*\/?>/gi, '\n$&\n');
   return sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {} })
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')

@@ -23,6 +23,11 @@ export interface RenderedFeed {
   lastModified: string;
   /** Last-Modified in whole seconds, as If-Modified-Since compares it. */
   lastModifiedSeconds: number;
+  /**
+   * False when the bytes changed within the second of the previous Last-Modified: a date can
+   * then not tell the two versions apart, so only the ETag may answer 304.
+   */
+  validatesByDate: boolean;
 }
 
 interface CacheEntry extends RenderedFeed {
@@ -52,13 +57,16 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     renders += 1;
     // Unchanged bytes keep their date, so clients revalidating with a date still get 304.
-    const modified = previous?.etag === etag ? previous.lastModifiedSeconds : Math.floor(now.getTime() / 1000);
+    const unchanged = previous?.etag === etag;
+    const modified = unchanged ? previous.lastModifiedSeconds : Math.floor(now.getTime() / 1000);
+    const validatesByDate = unchanged ? previous.validatesByDate : modified !== previous?.lastModifiedSeconds;
     return {
       body,
       contentType: FEED_CONTENT_TYPES[format],
       etag,
       lastModified: new Date(modified * 1000).toUTCString(),
       lastModifiedSeconds: modified,
+      validatesByDate,
       stale: false,
       expiresAt: store.nextDueAt(scope, now) ?? Infinity,
     };

@@ -58,7 +58,7 @@ function isNotModified(req: IncomingMessage, feed: RenderedFeed): boolean {
     });
   }
   const ifModifiedSince = req.headers['if-modified-since'];
-  if (ifModifiedSince === undefined) return false;
+  if (ifModifiedSince === undefined || !feed.validatesByDate) return false;
   const since = Date.parse(ifModifiedSince);
   return !Number.isNaN(since) && feed.lastModifiedSeconds <= Math.floor(since / 1000);
 }

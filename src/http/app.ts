@@ -5,13 +5,10 @@ import { renderOpml } from '../feeds/render-opml.js';
 import { serveFeed } from '../feeds/serve-feed.js';
 import { createAdminCheck } from './auth.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
+import { createErrorPageRenderer, pageRoutes, serveAssets } from './pages/index.js';
 import { createSubscribeLimiter } from './rate-limit.js';
 import { articleRoutes } from './routes/articles.js';
 import { newsletterRoutes } from './routes/newsletter.js';
-
-export const BODY_LIMIT = '2mb';
-/** A subscriber import from another service can hold tens of thousands of addresses. */
-export const IMPORT_BODY_LIMIT = '20mb';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -35,12 +32,13 @@ export function createApp(ctx: AppContext): express.Express {
     res.status(readable ? 200 : 503).json({ status: readable ? 'ok' : 'store unreadable' });
   });
 
-  app.post('/api/subscribers', auth.requireAdmin, express.json({ limit: IMPORT_BODY_LIMIT }));
-  app.use('/api', express.json({ limit: BODY_LIMIT }));
   app.use(articleRoutes(ctx, auth));
   app.use(newsletterRoutes(ctx, auth, subscribeLimiter));
 
+  app.use('/assets', serveAssets());
+  app.use(pageRoutes(ctx, subscribeLimiter));
+
   app.use(notFoundHandler);
-  app.use(createErrorHandler(ctx.log));
+  app.use(createErrorHandler(ctx.log, createErrorPageRenderer(ctx)));
   return app;
 }

@@ -10,7 +10,7 @@ import { SITE_SCOPE } from '../../store/articles.js';
 import type { Cursor } from '../../store/timeline.js';
 import type { AdminCheck } from '../auth.js';
 import { HttpError, parseInput } from '../errors.js';
-import { jsonBody } from '../json-body.js';
+import { jsonBody, parseJson } from '../json-body.js';
 import { presentArticle } from '../present-article.js';
 
 const listQuery = z.object({
@@ -53,12 +53,12 @@ export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
     res.json(presentArticle(ctx, article));
   });
 
-  router.post('/api/articles', auth.requireAdmin, async (req, res) => {
+  router.post('/api/articles', auth.requireAdmin, parseJson, async (req, res) => {
     const article = await createArticle(ctx, parseInput(createArticleSchema, jsonBody(req)));
     res.status(201).location(`/api/articles/${article.id}`).json(presentArticle(ctx, article));
   });
 
-  router.patch('/api/articles/:id', auth.requireAdmin, async (req, res) => {
+  router.patch('/api/articles/:id', auth.requireAdmin, parseJson, async (req, res) => {
     const article = await updateArticle(ctx, req.params.id as string, parseInput(updateArticleSchema, jsonBody(req)));
     res.json(presentArticle(ctx, article));
   });

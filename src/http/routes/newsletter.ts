@@ -4,12 +4,12 @@ import type { AppContext } from '../../context.js';
 import { eraseSubscriber, importSubscribers, listSubscribers, previewDigest } from '../../newsletter/subscribers-admin.js';
 import { subscribe } from '../../newsletter/subscriptions.js';
 import type { AdminCheck } from '../auth.js';
-import { jsonBody } from '../json-body.js';
+import { jsonBody, parseJson, parseLargeJson } from '../json-body.js';
 
 export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLimiter: RequestHandler): Router {
   const router = Router();
 
-  router.post('/api/subscriptions', subscribeLimiter, async (req, res) => {
+  router.post('/api/subscriptions', subscribeLimiter, parseJson, async (req, res) => {
     await subscribe(ctx, jsonBody(req));
     res.status(202).json({ status: 'accepted', detail: 'If the address can be subscribed, a confirmation email is on its way. Nothing is sent until its link is followed.' });
   });
@@ -17,7 +17,7 @@ export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLim
   router.get('/api/subscribers', auth.requireAdmin, (_req, res) => {
     res.json(listSubscribers(ctx));
   });
-  router.post('/api/subscribers', auth.requireAdmin, async (req, res) => {
+  router.post('/api/subscribers', auth.requireAdmin, parseLargeJson, async (req, res) => {
     res.json(await importSubscribers(ctx, jsonBody(req)));
   });
   router.delete('/api/subscribers/:id', auth.requireAdmin, async (req, res) => {
