@@ -114,6 +114,7 @@ function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: F
     title: category ? `${category.name} · ${site.title}` : site.title,
     description: category ? `${site.description}: ${category.name}` : site.description,
     language: site.language,
+    publisher: site.title,
     homeUrl: site.baseUrl + scopePath(scope),
     categoryScheme: `${site.baseUrl}/categories/`,
     pageUrl: (n) => site.baseUrl + feedPath(scope, format, n),

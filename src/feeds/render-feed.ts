@@ -22,6 +22,8 @@ export interface FeedPage {
   title: string;
   description: string;
   language: string;
+  /** Who publishes the feed: the site. */
+  publisher: string;
   /** The HTML page of the scope (site home or category page). */
   homeUrl: string;
   /** Where category URLs start, for the Atom category scheme. */
@@ -63,6 +65,7 @@ function baseFeed(page: FeedPage, selfFormat: 'rss' | 'atom'): Feed {
     description: page.description,
     link: page.homeUrl,
     language: page.language,
+    author: { name: page.publisher },
     updated: lastUpdate(page),
     generator: GENERATOR,
     feedLinks: { [selfFormat]: page.pageUrl(page.page) },
@@ -122,6 +125,7 @@ function renderJsonFeed(page: FeedPage): string {
     feed_url: page.pageUrl(page.page),
     description: page.description,
     language: page.language,
+    authors: [{ name: page.publisher, url: page.homeUrl }],
     ...(next ? { next_url: next } : {}),
     items: page.entries.map((entry) => ({
       id: `urn:uuid:${entry.id}`,
