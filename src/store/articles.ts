@@ -44,10 +44,10 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
   const byId = new Map<string, ArticleRecord>();
   const bySlug = new Map<string, ArticleRecord>();
   const categoriesBySlug = new Map<string, Category>(db.data.categories.map((c) => [c.slug, c]));
-  const timelines = new Map<string, Timeline>([[SITE_SCOPE, new Timeline()]]);
+  const timelines = new Map<string, Timeline>();
   const listeners: ChangeListener[] = [];
 
-  const timeline = (scope: string) => timelines.get(scope) ?? new Timeline();
+  const timeline = (scope: string) => timelines.get(scope) ?? Timeline.empty();
   const scopesOf = (article: ArticleRecord) => [SITE_SCOPE, ...article.categories];
 
   function index(article: ArticleRecord): void {
@@ -55,9 +55,23 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     bySlug.set(article.slug, article);
     if (article.status !== 'published') return;
     for (const scope of scopesOf(article)) {
-      if (!timelines.has(scope)) timelines.set(scope, new Timeline());
+      if (!timelines.has(scope)) timelines.set(scope, Timeline.empty());
       timelines.get(scope)!.insert(article);
     }
+  }
+
+  function indexAll(articles: readonly ArticleRecord[]): void {
+    const byScope = new Map<string, ArticleRecord[]>([[SITE_SCOPE, []]]);
+    for (const article of articles) {
+      byId.set(article.id, article);
+      bySlug.set(article.slug, article);
+      if (article.status !== 'published') continue;
+      for (const scope of scopesOf(article)) {
+        if (!byScope.has(scope)) byScope.set(scope, []);
+        byScope.get(scope)!.push(article);
+      }
+    }
+    for (const [scope, scoped] of byScope) timelines.set(scope, Timeline.of(scoped));
   }
 
   function unindex(article: ArticleRecord): void {
@@ -79,7 +93,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     await db.persist();
   }
 
-  for (const article of db.data.articles) index(article);
+  indexAll(db.data.articles);
 
   return {
     byId: (id) => byId.get(id),

@@ -29,14 +29,16 @@ export async function openStore(dataDir: string): Promise<Store> {
   const file = path.join(dataDir, CONTENT_FILE);
   let content, newsletter;
   try {
-    content = await openDatabase(file, CONTENT_SCHEMA);
+    // Articles are replaced on change, never edited in place: they can be written in chunks.
+    content = await openDatabase(file, CONTENT_SCHEMA, { chunked: true });
     newsletter = await openDatabase(path.join(dataDir, NEWSLETTER_FILE), NEWSLETTER_SCHEMA);
   } catch (err) {
     lock.release();
     throw err;
   }
+  // Every change asks for its own write, so flushing only waits for those.
   const flush = async () => {
-    await Promise.all([content.persist(), newsletter.persist()]);
+    await Promise.all([content.settled(), newsletter.settled()]);
   };
   return {
     articles: createArticleStore(content),
