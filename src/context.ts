@@ -1,6 +1,7 @@
 // The composition root's factory: builds every dependency once from the config; tests pass
 // overrides (a fixed clock, a quiet logger, another mailer) instead of patching modules.
 import pino, { type Logger } from 'pino';
+import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -20,6 +21,7 @@ export interface AppContext {
   mailer: Mailer;
   emails: EmailRenderer;
   newsletter: NewsletterJob;
+  background: BackgroundTasks;
 }
 
 export interface ContextOverrides {
@@ -49,13 +51,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     feeds: createFeedCache(store.articles, site, clock),
     mailer: overrides.mailer ?? createMailer(config),
     emails,
+    background: createBackgroundTasks(log),
   } as AppContext;
   ctx.newsletter = createNewsletterJob(ctx);
   return ctx;
 }
 
-/** Releases what the context holds: SMTP connections, then the store (flushed, unlocked). */
+/** Releases what the context holds: background mail, SMTP connections, the store (flushed, unlocked). */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.background.idle();
   ctx.mailer.close();
   await ctx.store.close();
 }

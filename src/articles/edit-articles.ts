@@ -41,6 +41,10 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   }
   if (categories) changes.categories = articles.ensureCategories(categories);
   if (publishedAt) changes.publishedAt = toIsoDate(publishedAt);
+  else if (before.status === 'draft' && input.status === 'published' && Date.parse(before.publishedAt) < Date.parse(changes.updatedAt!)) {
+    // A draft is published now, not when it was first written: readers and digests see it as new.
+    changes.publishedAt = changes.updatedAt;
+  }
   if (imageUrl !== undefined) changes.imageUrl = imageUrl ?? undefined;
   if (related !== undefined) changes.related = related ?? undefined;
   return articles.update(id, changes);

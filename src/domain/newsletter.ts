@@ -16,8 +16,10 @@ export interface SubscriberRecord {
   confirmedAt?: string;
   /** Articles published up to this instant were sent, or came before the subscription. */
   watermark?: string;
-  /** Failed attempts since the last delivery that went through: drives backoff and bouncing. */
+  /** Failed attempts since the last delivery that went through: drives the backoff. */
   failures: number;
+  /** Permanent (5xx) refusals in a row: BOUNCE_LIMIT of them and the address is bouncing. */
+  bounces?: number;
   retryAfter?: string;
   unsubscribedAt?: string;
 }
@@ -66,6 +68,18 @@ const BACKOFF_MAX_MS = 24 * 60 * 60 * 1000;
 /** When to try a subscriber again after `failures` failed attempts: 15 min, 30, 60 … up to a day. */
 export function retryAfter(now: Date, failures: number): Date {
   return new Date(now.getTime() + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1)));
+}
+
+/** What a failed delivery changes for its subscriber: the next try, and maybe bouncing. */
+export function afterFailure(subscriber: SubscriberRecord, permanent: boolean, now: Date): Partial<SubscriberRecord> {
+  const failures = subscriber.failures + 1;
+  const bounces = permanent ? (subscriber.bounces ?? 0) + 1 : 0;
+  return { failures, bounces, retryAfter: retryAfter(now, failures).toISOString(), ...(bounces >= BOUNCE_LIMIT ? { status: 'bouncing' as const } : {}) };
+}
+
+/** What a delivered digest changes: the watermark moves, the failure counts start again. */
+export function afterDelivery(delivery: DeliveryRecord): Partial<SubscriberRecord> {
+  return { watermark: delivery.cutoff, failures: 0, bounces: 0, retryAfter: undefined };
 }
 
 export function isMailable(subscriber: SubscriberRecord, now: Date): boolean {

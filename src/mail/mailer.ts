@@ -22,9 +22,15 @@ export interface Mailer {
   close(): void;
 }
 
-/** Errors from the SMTP server that say "never" (5xx), as opposed to "not now". */
+/**
+ * Errors from the SMTP server that say "never" (5xx) to this recipient or this message, as opposed
+ * to "not now". A 5xx to the login, the sender or the greeting is the sending side's problem (a
+ * wrong SMTP password would otherwise mark every subscriber as bouncing): not permanent for them.
+ */
 export function isPermanentFailure(err: unknown): boolean {
-  return (err as { permanent?: boolean })?.permanent === true || /^5\d\d$/.test(String((err as { responseCode?: number })?.responseCode));
+  const { permanent, responseCode, command } = (err ?? {}) as { permanent?: boolean; responseCode?: number; command?: string };
+  const refused = permanent === true || /^5\d\d$/.test(String(responseCode));
+  return refused && (command === 'RCPT TO' || command === 'DATA');
 }
 
 export type MailerOptions = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'dkim'> & { maxConnections?: number };

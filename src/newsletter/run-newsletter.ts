@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { isDue, type ArticleRecord } from '../domain/article.js';
-import { BOUNCE_LIMIT, groupDigest, isMailable, retryAfter, type DeliveryRecord, type RunCounts, type RunRecord } from '../domain/newsletter.js';
+import { afterDelivery, afterFailure, groupDigest, isMailable, type DeliveryRecord, type RunCounts, type RunRecord, type SubscriberRecord } from '../domain/newsletter.js';
 import { HttpError } from '../http/errors.js';
 import { EMAIL_TEXT } from '../i18n/email.js';
 import { languageOf } from '../i18n/locale.js';
@@ -137,24 +137,20 @@ async function deliver(ctx: AppContext, delivery: DeliveryRecord): Promise<void>
       headers: { 'List-Unsubscribe': `<${links.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
   } catch (err) {
-    await recordFailure(ctx, delivery, subscriber.failures + 1, err);
+    await recordFailure(ctx, delivery, subscriber, err);
     return;
   }
-  await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: ctx.clock().toISOString() }, { watermark: delivery.cutoff, failures: 0, retryAfter: undefined });
+  await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: ctx.clock().toISOString() }, afterDelivery(delivery));
 }
 
 /** 4xx and connection errors: deferred, retried with backoff. 5xx: failed; bouncing after a few. */
-async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, failures: number, err: unknown): Promise<void> {
+async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, subscriber: SubscriberRecord, err: unknown): Promise<void> {
   const now = ctx.clock();
   const permanent = isPermanentFailure(err);
   const error = String((err as Error)?.message ?? err).slice(0, 300);
-  const bouncing = permanent && failures >= BOUNCE_LIMIT;
-  ctx.log.warn({ delivery: delivery.id, permanent, failures, error }, 'digest not delivered');
-  await ctx.store.newsletter.updateDelivery(
-    delivery.id,
-    { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() },
-    { failures, retryAfter: retryAfter(now, failures).toISOString(), ...(bouncing ? { status: 'bouncing' as const } : {}) },
-  );
+  const changes = afterFailure(subscriber, permanent, now);
+  ctx.log.warn({ delivery: delivery.id, permanent, failures: changes.failures, error }, 'digest not delivered');
+  await ctx.store.newsletter.updateDelivery(delivery.id, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
 }
 
 async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

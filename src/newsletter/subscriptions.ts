@@ -47,8 +47,9 @@ export async function subscribe(ctx: AppContext, input: unknown): Promise<void> 
   const now = ctx.clock();
   await forgetExpiredPending(ctx, now);
   const existing = newsletter.subscriberByEmail(email);
-  if (existing && (existing.status === 'confirmed' || existing.status === 'bouncing')) return;
-  const pending = { status: 'pending' as const, categories, createdAt: now.toISOString(), failures: 0 };
+  if (existing?.status === 'confirmed') return;
+  // New, pending again, unsubscribed or bouncing: confirming proves the address works again.
+  const pending = { status: 'pending' as const, categories, createdAt: now.toISOString(), failures: 0, bounces: 0 };
   let subscriber: SubscriberRecord;
   if (existing) {
     subscriber = await newsletter.updateSubscriber(existing.id, { ...pending, confirmedAt: undefined, unsubscribedAt: undefined, retryAfter: undefined });
@@ -56,12 +57,9 @@ export async function subscribe(ctx: AppContext, input: unknown): Promise<void> 
     subscriber = { id: randomUUID(), email, source: 'form', ...pending };
     await newsletter.saveSubscribers([subscriber]);
   }
-  try {
-    await sendConfirmation(ctx, subscriber, now);
-  } catch (err) {
-    // The answer must not tell who is subscribed; the failure is for the operator.
-    ctx.log.error({ err, subscriber: subscriber.id }, 'confirmation email not sent');
-  }
+  // Sent in the background: the answer must not wait for SMTP (nor tell, by its delay, who is
+  // subscribed); a failure is for the operator.
+  ctx.background.run(`confirmation email to subscriber ${subscriber.id}`, () => sendConfirmation(ctx, subscriber, now));
 }
 
 export async function confirmSubscription(ctx: AppContext, token: unknown): Promise<SubscriberView> {

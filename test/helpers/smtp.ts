@@ -1,5 +1,6 @@
 // A real SMTP server on loopback (smtp-server) that parses what it receives with mailparser.
-// It can answer with a temporary (4xx) or permanent (5xx) failure, to test deferral and bounces.
+// It can answer with a temporary (4xx) or permanent (5xx) failure, to test deferral and bounces,
+// and it can be slowed down (a delay before each answer) to keep a run going for a while.
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -11,32 +12,62 @@ export interface ReceivedMail {
   rcptTo: string[];
 }
 
+/** Every message the server was offered (DATA), accepted or not, with its answer. */
+export interface SmtpAttempt {
+  rcptTo: string[];
+  answer: 'accept' | number;
+}
+
+export interface SmtpSinkOptions {
+  /** Milliseconds to wait after receiving each message before answering it. */
+  delayMs?: number;
+  /** Require AUTH with these credentials; any other login gets 535. */
+  auth?: { user: string; pass: string };
+}
+
 export interface SmtpSink {
   /** For SMTP_URL: the server has no usable TLS certificate, so the client must not try STARTTLS. */
   url: string;
   messages: ReceivedMail[];
+  /** Every DATA transaction, including the ones answered with a failure. */
+  attempts: SmtpAttempt[];
   /** Decides the answer to each message: accept, or fail with a code (e.g. 451, 550). */
   respondWith(decide: (rcptTo: string[]) => 'accept' | number): void;
+  /** Changes the delay before each answer (see SmtpSinkOptions.delayMs). */
+  setDelay(ms: number): void;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Messages received by one address. */
   to(address: string): ReceivedMail[];
+  /** Attempts (accepted or not) addressed to one address. */
+  attemptsTo(address: string): SmtpAttempt[];
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  const attempts: SmtpAttempt[] = [];
   const waiters: (() => void)[] = [];
   let decide: (rcptTo: string[]) => 'accept' | number = () => 'accept';
+  let delayMs = options.delayMs ?? 0;
+  const { auth } = options;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !auth,
+    // Loopback only: a login without TLS is acceptable here.
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(login, _session, callback) {
+      if (auth && login.username === auth.user && login.password === auth.pass) return callback(null, { user: login.username });
+      callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', async () => {
         const rcptTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         const answer = decide(rcptTo);
+        attempts.push({ rcptTo, answer });
         if (answer !== 'accept') {
           const error = Object.assign(new Error(answer >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: answer });
           return callback(error);
@@ -53,7 +84,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}/?ignoreTLS=true`,
     messages,
+    attempts,
     respondWith: (fn) => void (decide = fn),
+    setDelay: (ms) => void (delayMs = ms),
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {
@@ -66,6 +99,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       return messages;
     },
     to: (address) => messages.filter((message) => message.rcptTo.includes(address)),
+    attemptsTo: (address) => attempts.filter((attempt) => attempt.rcptTo.includes(address)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
