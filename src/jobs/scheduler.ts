@@ -7,6 +7,8 @@ export function scheduleNewsletter(ctx: AppContext): ScheduledTask {
   return cron.schedule(
     ctx.config.newsletterCron,
     async () => {
+      // A run started by hand is still going: this tick is skipped, not an error.
+      if (ctx.newsletter.isRunning) return void log.info('a newsletter run is in progress; this tick is skipped');
       try {
         await ctx.newsletter.run('schedule');
       } catch (err) {
