@@ -35,7 +35,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(articleRoutes(ctx, auth));
   app.use(newsletterRoutes(ctx, auth, subscribeLimiter));
 
-  app.use('/assets', serveAssets());
+  app.use(serveAssets());
   app.use(pageRoutes(ctx, subscribeLimiter));
 
   app.use(notFoundHandler);

@@ -64,6 +64,12 @@ export interface PageText {
   errorHeadings: Record<number, string>;
   errorBodies: Record<number, string>;
   technicalDetail: string;
+  errorPrefix: string;
+  preferManage: string;
+  categoryLabel: string;
+  privacyNote: string;
+  chooseOneCategory: string;
+  manageCategoriesHint: string;
 }
 
 const it: PageText = {
@@ -106,7 +112,7 @@ const it: PageText = {
   allCategories: 'tutte le categorie',
   manageHeading: 'Le tue preferenze',
   manageIntro: (email) => `Iscrizione di ${email}. Scegli le categorie di cui vuoi ricevere le notizie.`,
-  manageNotActive: 'Questa iscrizione non è attiva: non ti inviamo email.',
+  manageNotActive: 'Questa iscrizione non è attiva: non ti inviamo email. Salva le preferenze per iscriverti di nuovo.',
   saveButton: 'Salva le preferenze',
   saved: 'Preferenze salvate.',
   stopHeading: 'Non vuoi più ricevere email?',
@@ -143,6 +149,12 @@ const it: PageText = {
     500: 'Non dipende da te: il problema è stato registrato. Riprova tra poco.',
   },
   technicalDetail: 'Dettaglio tecnico',
+  errorPrefix: 'Errore:',
+  preferManage: 'Preferisci scegliere altre categorie?',
+  categoryLabel: 'Categoria',
+  privacyNote: 'Useremo il tuo indirizzo solo per inviarti queste email.',
+  chooseOneCategory: 'Scegli almeno una categoria',
+  manageCategoriesHint: 'Scegli almeno una categoria. Per non ricevere più email, annulla l’iscrizione qui sotto.',
 };
 
 const en: PageText = {
@@ -185,7 +197,7 @@ const en: PageText = {
   allCategories: 'every category',
   manageHeading: 'Your preferences',
   manageIntro: (email) => `Subscription of ${email}. Choose the categories you want news about.`,
-  manageNotActive: 'This subscription is not active: we do not send you email.',
+  manageNotActive: 'This subscription is not active: we send you no email. Save your preferences to subscribe again.',
   saveButton: 'Save preferences',
   saved: 'Preferences saved.',
   stopHeading: 'No more email?',
@@ -222,6 +234,12 @@ const en: PageText = {
     500: 'It is not your fault: the problem has been logged. Try again shortly.',
   },
   technicalDetail: 'Technical detail',
+  errorPrefix: 'Error:',
+  preferManage: 'Would you rather choose other categories?',
+  categoryLabel: 'Category',
+  privacyNote: 'We use your address only to send you these emails.',
+  chooseOneCategory: 'Choose at least one category',
+  manageCategoriesHint: 'Choose at least one category. To get no more email, unsubscribe below.',
 };
 
 export const PAGE_TEXT: Record<Language, PageText> = { it, en };

@@ -8,7 +8,7 @@ import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { PUBLIC_DIR } from './assets.js';
 import { PAGE_ROUTES } from './page-paths.js';
-import { articleCard } from './page-views.js';
+import { articleCard, categoryFeeds } from './page-views.js';
 import type { PageRenderer } from './render-page.js';
 
 /** The most items an embed shows: the first page of a feed. */
@@ -67,7 +67,7 @@ export function embedRoutes(ctx: AppContext, pages: PageRenderer): Router {
       'Cross-Origin-Resource-Policy': 'cross-origin',
     });
     res.removeHeader('X-Frame-Options');
-    res.type('html').send(pages.render('embed.njk', { title: category.name, noindex: true }, { category, items, baseUrl: ctx.config.baseUrl }));
+    res.type('html').send(pages.render('embed.njk', { title: category.name, noindex: true, feeds: [categoryFeeds(ctx, category)] }, { category, items }));
   });
 
   return router;

@@ -25,6 +25,8 @@ export interface PagePaths {
   subscribe(category?: string): string;
   subscribeSent: string;
   manage(token: string, saved?: boolean): string;
+  /** Where the preference form posts (the token travels in the form). */
+  manageAction: string;
   unsubscribe(token: string): string;
   embedScript: string;
   embedFrame(slug: string): string;
@@ -43,6 +45,7 @@ export function createPagePaths(baseUrl: string): PagePaths {
     subscribe: (category) => at(category ? `/subscribe?category=${encodeURIComponent(category)}` : '/subscribe'),
     subscribeSent: at(PAGE_ROUTES.subscribeSent),
     manage: (token, saved = false) => withToken(PAGE_ROUTES.manage, token, saved ? '&saved=1' : ''),
+    manageAction: at(PAGE_ROUTES.manage),
     unsubscribe: (token) => withToken(PAGE_ROUTES.unsubscribe, token),
     embedScript: at(PAGE_ROUTES.embedScript),
     embedFrame: (slug) => at(`/embed/${encodeURIComponent(slug)}`),

@@ -82,6 +82,7 @@ export function articleCard(ctx: AppContext, paths: PagePaths, article: ArticleR
 export interface Pagination {
   page: number;
   last: number;
+  total: number;
   newer?: string;
   older?: string;
 }
@@ -90,5 +91,5 @@ export interface Pagination {
 export function pagination(href: string, page: number, total: number, size: number): Pagination {
   const last = Math.max(1, Math.ceil(total / size));
   const at = (n: number) => (n === 1 ? href : `${href}?page=${n}`);
-  return { page, last, newer: page > 1 ? at(page - 1) : undefined, older: page < last ? at(page + 1) : undefined };
+  return { page, last, total, newer: page > 1 ? at(page - 1) : undefined, older: page < last ? at(page + 1) : undefined };
 }

@@ -3,7 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { isDue, type ArticleRecord } from '../../domain/article.js';
-import { escapeHtml } from '../../domain/text.js';
+import { htmlToText } from '../../domain/sanitize.js';
+import { escapeHtml, summarize } from '../../domain/text.js';
 import { articleUrl, scopePath } from '../../feeds/feed-urls.js';
 import { SITE_SCOPE } from '../../store/articles.js';
 import { HttpError } from '../errors.js';
@@ -64,7 +65,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
     const html = pages.render(
       'category.njk',
       { title: category.name, description: `${ctx.config.siteDescription}: ${category.name}`, canonical: ctx.config.baseUrl + scopePath(category.slug), feeds: [feeds] },
-      { ...list, category, categoryFeeds: feeds, embed: embedSnippets(ctx, pages, category.slug, category.name) },
+      { ...list, category, currentCategory: category.slug, categoryFeeds: feeds, embed: embedSnippets(ctx, pages, category.slug, category.name) },
     );
     sendPage(res, html);
   });
@@ -77,6 +78,8 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
     const html = pages.render('article.njk', articleMeta(ctx, article), {
       article: { ...articleCard(ctx, paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt },
       related: articles.related(article, now).map((other) => articleCard(ctx, paths, other)),
+      // A summary cut from the text would repeat the first paragraph; only a written one is shown.
+      showSummary: article.summary !== summarize(htmlToText(article.contentHtml)),
     });
     sendPage(res, html);
   });

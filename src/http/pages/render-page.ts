@@ -1,6 +1,7 @@
 // Turns a page's data into HTML: one nunjucks environment over templates/pages (auto-escaping),
 // the layout's shared data (site, language, navigation, feeds), dates in TIMEZONE.
 import type { AppContext } from '../../context.js';
+import { escapeHtml } from '../../domain/text.js';
 import { pageTextFor, type PageText } from '../../i18n/pages.js';
 import { createTemplateEnvironment } from '../../templates.js';
 import { createAssetUrls } from './assets.js';
@@ -60,7 +61,13 @@ export function createPageRenderer(ctx: AppContext): PageRenderer {
       const known = text.errorHeadings[status] ? status : status >= 500 ? 500 : undefined;
       const heading = known ? text.errorHeadings[known]! : title;
       const body = known ? text.errorBodies[known]! : detail;
-      return render('error.njk', { title: heading, noindex: true }, { status, heading, body, detail: detail === body ? undefined : detail });
+      try {
+        return render('error.njk', { title: heading, noindex: true }, { status, heading, body, detail: detail === body ? undefined : detail });
+      } catch (err) {
+        // The error page must not fail in turn (a broken template, an unreadable store).
+        ctx.log.error({ err }, 'pages: error page not rendered');
+        return `<!doctype html><html lang="${escapeHtml(config.siteLanguage)}"><meta charset="utf-8"><title>${escapeHtml(heading)}</title><h1>${escapeHtml(heading)}</h1><p>${escapeHtml(body)}</p>`;
+      }
     },
   };
 }

@@ -37,7 +37,9 @@ export function categoryOptions(ctx: AppContext, checked: readonly string[]): Ca
 export function formErrors(text: PageText, errors: readonly FieldError[]): FormErrors {
   const result: FormErrors = {};
   for (const { field } of errors) {
-    if (field.startsWith('categories')) result.categories = text.categoriesError;
+    // `categories` alone: none chosen where one is needed; `categories.N`: an unknown one.
+    if (field === 'categories') result.categories = text.chooseOneCategory;
+    else if (field.startsWith('categories')) result.categories = text.categoriesError;
     else result.email = text.emailError;
   }
   return result;
