@@ -9,6 +9,7 @@ export interface SubscriberRecord {
   /** Lowercased; empty once the subscriber has been erased. */
   email: string;
   name?: string;
+  /** Category slugs; empty means every category, those added later included. */
   categories: string[];
   status: SubscriberStatus;
   source: 'form' | 'import';
@@ -80,6 +81,11 @@ export function afterFailure(subscriber: SubscriberRecord, permanent: boolean, n
 /** What a delivered digest changes: the watermark moves, the failure counts start again. */
 export function afterDelivery(delivery: DeliveryRecord): Partial<SubscriberRecord> {
   return { watermark: delivery.cutoff, failures: 0, bounces: 0, retryAfter: undefined };
+}
+
+/** The categories a subscriber follows now: theirs, or every one when they chose none. */
+export function followedCategories(subscriber: SubscriberRecord, allSlugs: () => string[]): string[] {
+  return subscriber.categories.length ? subscriber.categories : allSlugs();
 }
 
 export function isMailable(subscriber: SubscriberRecord, now: Date): boolean {

@@ -1,7 +1,7 @@
 // The only module that imports nodemailer: an SMTP pool when SMTP_URL is set, otherwise every
 // message becomes an .eml file in DATA_DIR/outbox/ so the service works out of the box.
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Mail } from 'nodemailer';
 import type { Config } from '../config.js';
@@ -19,6 +19,8 @@ export interface OutgoingMail {
 export interface Mailer {
   /** Resolves when the server (or the outbox) has accepted the message; rejects otherwise. */
   send(mail: OutgoingMail): Promise<void>;
+  /** Deletes the copies this mailer keeps of messages to an address (the outbox); SMTP keeps none. */
+  forgetRecipient(address: string): Promise<void>;
   close(): void;
 }
 
@@ -41,6 +43,7 @@ export function createMailer(options: MailerOptions): Mailer {
     const transport = nodemailer.createTransport({ pool: true, url: options.smtpUrl, maxConnections: options.maxConnections ?? 5, maxMessages: 1000, ...dkim });
     return {
       send: async (mail) => void (await transport.sendMail(toNodemailer(options.mailFrom, mail))),
+      forgetRecipient: async () => undefined,
       close: () => transport.close(),
     };
   }
@@ -50,13 +53,23 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(mail) {
       const info = await transport.sendMail(toNodemailer(options.mailFrom, mail));
       await mkdir(outbox, { recursive: true });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+      // The file name tells whose message it is without showing the address, so it can be erased.
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${recipientKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
       // Written whole or not at all: a mail client never opens half a message.
       await writeFile(path.join(outbox, `.${name}.tmp`), info.message as Buffer);
       await rename(path.join(outbox, `.${name}.tmp`), path.join(outbox, name));
     },
+    async forgetRecipient(address) {
+      const key = `-${recipientKey(address)}-`;
+      const names = await readdir(outbox).catch(() => [] as string[]);
+      await Promise.all(names.filter((name) => name.includes(key)).map((name) => rm(path.join(outbox, name), { force: true })));
+    },
     close: () => transport.close(),
   };
+}
+
+function recipientKey(address: string): string {
+  return createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 16);
 }
 
 function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {

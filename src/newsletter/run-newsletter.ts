@@ -11,6 +11,7 @@ import { languageOf } from '../i18n/locale.js';
 import { isPermanentFailure } from '../mail/mailer.js';
 import { messageIdFor } from './message-id.js';
 import { personalize } from './render-email.js';
+import { categoriesOf } from './categories.js';
 import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
 /** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
@@ -71,7 +72,7 @@ async function startRun(ctx: AppContext, trigger: RunRecord['trigger']): Promise
   for (const subscriber of ctx.store.newsletter.subscribers()) {
     if (subscriber.status !== 'confirmed') continue;
     const since = new Date(subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt);
-    const articles = isMailable(subscriber, now) ? ctx.store.articles.listDueSince(subscriber.categories, now, since).slice(0, MAX_DIGEST_ARTICLES) : [];
+    const articles = isMailable(subscriber, now) ? ctx.store.articles.listDueSince(categoriesOf(ctx, subscriber), now, since).slice(0, MAX_DIGEST_ARTICLES) : [];
     if (articles.length === 0) {
       run.counts.skipped += 1;
       continue;
@@ -124,7 +125,7 @@ async function deliver(ctx: AppContext, delivery: DeliveryRecord): Promise<void>
     await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });
     return;
   }
-  const categories = subscriber.categories.flatMap((slug) => articles.category(slug) ?? []);
+  const categories = categoriesOf(ctx, subscriber).flatMap((slug) => articles.category(slug) ?? []);
   const template = await ctx.emails.digest(groupDigest(chosen, categories));
   const links = subscriberLinks(ctx, subscriber.id);
   const mail = personalize(template, { greeting: EMAIL_TEXT[languageOf(ctx.config.siteLanguage)].greeting(subscriber.name), ...links });

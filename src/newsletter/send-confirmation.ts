@@ -3,11 +3,12 @@ import type { AppContext } from '../context.js';
 import { PENDING_LIFETIME_MS, type SubscriberRecord } from '../domain/newsletter.js';
 import { personalize } from './render-email.js';
 import { messageIdFor } from './message-id.js';
+import { categoriesOf } from './categories.js';
 import { createToken } from './tokens.js';
 
 export async function sendConfirmation(ctx: AppContext, subscriber: SubscriberRecord, now: Date): Promise<void> {
   const { articles } = ctx.store;
-  const categories = subscriber.categories.flatMap((slug) => articles.category(slug) ?? []);
+  const categories = categoriesOf(ctx, subscriber).flatMap((slug) => articles.category(slug) ?? []);
   const token = createToken(ctx.config.secret, subscriber.id, 'confirm', new Date(now.getTime() + PENDING_LIFETIME_MS));
   const template = await ctx.emails.confirmation(categories);
   const mail = personalize(template, { confirmUrl: `${ctx.config.baseUrl}/subscriptions/confirm?token=${encodeURIComponent(token)}` });

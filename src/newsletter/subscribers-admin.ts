@@ -7,7 +7,8 @@ import { groupDigest, type SubscriberRecord } from '../domain/newsletter.js';
 import { stripControlCharacters } from '../domain/text.js';
 import { fieldErrors, HttpError, parseInput, type FieldError } from '../http/errors.js';
 import { personalize } from './render-email.js';
-import { checkCategories, emailAddress } from './subscriptions.js';
+import { allCategorySlugs, checkCategories } from './categories.js';
+import { emailAddress } from './subscriptions.js';
 
 const MAX_IMPORT = 100_000;
 const PREVIEW_DEFAULT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -65,17 +66,18 @@ export async function importSubscribers(ctx: AppContext, body: unknown): Promise
   return { imported: added.length, skipped: list.length - added.length, errors: errors.slice(0, 100) };
 }
 
-/** Removes the person from the list for good: address and name gone, run counts untouched. */
+/** Removes the person for good: address, name and outbox copies gone, run counts untouched. */
 export async function eraseSubscriber(ctx: AppContext, id: string): Promise<void> {
   const subscriber = ctx.store.newsletter.subscriberById(id);
   if (!subscriber || subscriber.status === 'erased') throw HttpError.notFound(`There is no subscriber ${id}`);
+  await ctx.mailer.forgetRecipient(subscriber.email);
   await ctx.store.newsletter.updateSubscriber(id, { email: '', name: undefined, categories: [], status: 'erased', watermark: undefined, retryAfter: undefined });
 }
 
 /** The HTML the next digest would have for these categories: what is new since the last run. */
 export async function previewDigest(ctx: AppContext, categoriesParam: unknown): Promise<string> {
   const requested = typeof categoriesParam === 'string' && categoriesParam.trim() ? categoriesParam.split(',').map((slug) => slug.trim()) : undefined;
-  const slugs = checkCategories(ctx, requested);
+  const slugs = requested ? checkCategories(ctx, requested) : allCategorySlugs(ctx);
   const now = ctx.clock();
   const lastRun = ctx.store.newsletter.runs().at(-1);
   const since = lastRun ? new Date(lastRun.startedAt) : new Date(now.getTime() - PREVIEW_DEFAULT_WINDOW_MS);

@@ -5,12 +5,16 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
+import { categoriesOf, checkCategories } from './categories.js';
 import { sendConfirmation } from './send-confirmation.js';
 import { createToken, verifyToken } from './tokens.js';
 
 export interface SubscriberView {
   email: string;
+  /** The categories followed now (every one when `allCategories`). */
   categories: string[];
+  /** True when the subscriber chose no category: they get every one, new ones included. */
+  allCategories: boolean;
   status: Exclude<SubscriberStatus, 'erased'>;
 }
 
@@ -26,15 +30,6 @@ export const subscriptionInput = z.strictObject({
   email: emailAddress,
   categories: z.array(z.string()).min(1, 'choose at least one category').max(50).optional(),
 });
-
-/** Category slugs that exist, or a 422 naming the first unknown one. */
-export function checkCategories(ctx: AppContext, slugs: readonly string[] | undefined, field = 'categories'): string[] {
-  const articles = ctx.store.articles;
-  if (!slugs) return articles.categories(ctx.clock()).map((category) => category.slug);
-  const unknown = slugs.findIndex((slug) => !articles.category(slug));
-  if (unknown >= 0) throw HttpError.invalid([{ field: `${field}.${unknown}`, message: `there is no category "${slugs[unknown]}"` }]);
-  return [...new Set(slugs)];
-}
 
 /**
  * Starts a subscription and sends the confirmation email. Answers the same whether the address
@@ -65,14 +60,14 @@ export async function subscribe(ctx: AppContext, input: unknown): Promise<void> 
 export async function confirmSubscription(ctx: AppContext, token: unknown): Promise<SubscriberView> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'confirm', now));
-  if (subscriber.status !== 'pending') return view(subscriber);
+  if (subscriber.status !== 'pending') return view(ctx, subscriber);
   // Articles published before this moment are not sent: the watermark starts now.
   const iso = now.toISOString();
-  return view(await ctx.store.newsletter.updateSubscriber(subscriber.id, { status: 'confirmed', confirmedAt: iso, watermark: iso }));
+  return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { status: 'confirmed', confirmedAt: iso, watermark: iso }));
 }
 
 export function readPreferences(ctx: AppContext, token: unknown): SubscriberView {
-  return view(subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', ctx.clock())));
+  return view(ctx, subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', ctx.clock())));
 }
 
 /** Saves new categories; from an unsubscribed state it subscribes again (the link proves the address). */
@@ -81,7 +76,7 @@ export async function updatePreferences(ctx: AppContext, token: unknown, categor
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', now));
   const slugs = checkCategories(ctx, parseInput(z.array(z.string()).min(1, 'choose at least one category').max(50), categories, 'categories'));
   const resubscribe = subscriber.status === 'unsubscribed' ? { status: 'confirmed' as const, unsubscribedAt: undefined, watermark: now.toISOString() } : {};
-  return view(await ctx.store.newsletter.updateSubscriber(subscriber.id, { categories: slugs, ...resubscribe }));
+  return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { categories: slugs, ...resubscribe }));
 }
 
 export async function unsubscribe(ctx: AppContext, token: unknown): Promise<void> {
@@ -115,6 +110,11 @@ function subscriberFor(ctx: AppContext, id: string): SubscriberRecord {
   return subscriber;
 }
 
-function view(subscriber: SubscriberRecord): SubscriberView {
-  return { email: subscriber.email, categories: subscriber.categories, status: subscriber.status as SubscriberView['status'] };
+function view(ctx: AppContext, subscriber: SubscriberRecord): SubscriberView {
+  return {
+    email: subscriber.email,
+    categories: categoriesOf(ctx, subscriber),
+    allCategories: subscriber.categories.length === 0,
+    status: subscriber.status as SubscriberView['status'],
+  };
 }

@@ -59,3 +59,33 @@ describe('mail transports', () => {
     }
   });
 });
+
+describe('erasing a subscriber', () => {
+  it('deletes the messages to them kept in the .eml outbox, and leaves the others', async () => {
+    const service = await startTestService();
+    try {
+      await addArticleAndSubscriber(service);
+      const other = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: 'altro@example.org', categories: ['salute'] }] });
+      assert.equal((await other.json()).imported, 1);
+      service.clock.advance(60_000);
+      await service.request('/api/articles', { method: 'POST', admin: true, json: { title: 'Secondo avviso', contentHtml: '<p>Ancora.</p>', categories: ['Salute'] } });
+      service.clock.advance(60_000);
+      await service.request('/api/newsletter/runs', { method: 'POST', admin: true });
+      const outbox = path.join(service.dataDir, 'outbox');
+      const before = await readdir(outbox);
+      assert.ok(before.length >= 2);
+
+      const list = (await (await service.request('/api/subscribers', { admin: true })).json()) as { id: string; email: string }[];
+      const erased = list.find((entry) => entry.email === 'lettrice@example.org')!;
+      assert.equal((await service.request(`/api/subscribers/${erased.id}`, { method: 'DELETE', admin: true })).status, 204);
+
+      const after = await readdir(outbox);
+      const contents = await Promise.all(after.map((name) => readFile(path.join(outbox, name), 'utf8')));
+      assert.ok(after.length >= 1, 'the other subscriber’s message stays');
+      assert.ok(contents.every((text) => !text.includes('lettrice@example.org')), 'no message to the erased address is left');
+      assert.ok(contents.some((text) => text.includes('altro@example.org')));
+    } finally {
+      await service.stop({ removeData: true });
+    }
+  });
+});

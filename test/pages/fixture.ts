@@ -1,11 +1,13 @@
-// A Notiziario with the demo articles, dates in Europe/Rome and, unless SMTP_URL is given, a
-// mailer that keeps what it is given; and helpers that ask for pages as a browser would.
-import type { Mailer, OutgoingMail } from '../../src/mail/mailer.js';
+// A Notiziario with the demo articles, dates in Europe/Rome and, unless SMTP_URL is given, its
+// .eml outbox; and helpers that ask for pages as a browser would.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { seedDemoContent } from '../../src/seed/seed-demo.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 export interface PagesService extends TestService {
-  sent: OutgoingMail[];
+  /** The messages written to DATA_DIR/outbox so far (once the background sends are done). */
+  outbox(): Promise<string[]>;
   /** GET (or another method) with the headers of a same-origin browser navigation. */
   page(path: string, init?: RequestInit): Promise<Response>;
   /** Creates an article through the API. */
@@ -13,12 +15,14 @@ export interface PagesService extends TestService {
 }
 
 export async function startPagesService(env: Record<string, string> = {}): Promise<PagesService> {
-  const sent: OutgoingMail[] = [];
-  const keeper: Mailer = { send: async (mail) => void sent.push(mail), close: () => {} };
-  const service = await startTestService({ TIMEZONE: 'Europe/Rome', ...env }, env.SMTP_URL ? {} : { mailer: keeper });
+  const service = await startTestService({ TIMEZONE: 'Europe/Rome', ...env });
   await seedDemoContent(service.ctx);
   return Object.assign(service, {
-    sent,
+    async outbox() {
+      await service.ctx.background.idle();
+      const names = await readdir(path.join(service.dataDir, 'outbox')).catch(() => [] as string[]);
+      return names.filter((name) => name.endsWith('.eml'));
+    },
     page(path: string, init: RequestInit = {}) {
       const headers = new Headers(init.headers);
       if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml');

@@ -36,7 +36,7 @@ describe('subscription pages', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/subscribe/sent');
     assert.deepEqual(subscriber('lucia@example.org')?.categories, ['salute', 'cultura']);
-    assert.equal(service.sent.length, 1, 'the confirmation mail is sent');
+    assert.equal((await service.outbox()).length, 1, 'the confirmation mail is sent');
     const next = await (await service.page('/subscribe/sent')).text();
     assert.match(next, /Controlla la tua casella di posta/);
     assert.match(next, /Il link vale 7 giorni/);
@@ -51,7 +51,7 @@ describe('subscription pages', () => {
     assert.match(page, /aria-invalid="true" autofocus/);
     assert.match(page, /<input type="checkbox" id="category-salute" name="categories" value="salute" checked>/);
     assert.match(page, /<a href="#email">Inserisci un indirizzo email valido/, 'the error summary links to the field');
-    assert.equal(service.sent.length, 0);
+    assert.equal((await service.outbox()).length, 0);
   });
 
   it('names an unknown category next to the categories', async () => {

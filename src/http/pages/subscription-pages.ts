@@ -72,7 +72,7 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
     if (!isActive(subscriber)) return void personal(res).send(unsubscribedPage());
     // The confirmation link proves the mailbox, so it may lead straight to the preference centre.
     const id = verifyToken(ctx.config.secret, req.query.token, 'confirm', ctx.clock());
-    const body = subscriber.categories.length ? text.confirmedBody(categoryNames(subscriber.categories)) : text.confirmedAll;
+    const body = subscriber.allCategories ? text.confirmedAll : text.confirmedBody(categoryNames(subscriber.categories));
     personal(res).send(message(text.confirmedHeading, [body, text.confirmedManage], { href: subscriberLinks(ctx, id).manageUrl, label: text.manageHeading }));
   });
 

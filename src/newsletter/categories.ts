@@ -1,0 +1,23 @@
+// Which categories a subscriber follows: the slugs they chose, or every category when none.
+import type { AppContext } from '../context.js';
+import { followedCategories, type SubscriberRecord } from '../domain/newsletter.js';
+import { HttpError } from '../http/errors.js';
+
+/** Every category slug there is now. */
+export function allCategorySlugs(ctx: AppContext): string[] {
+  return ctx.store.articles.categories(ctx.clock()).map((category) => category.slug);
+}
+
+/** The slugs of the categories a subscriber follows now. */
+export function categoriesOf(ctx: AppContext, subscriber: SubscriberRecord): string[] {
+  return followedCategories(subscriber, () => allCategorySlugs(ctx));
+}
+
+/** Category slugs that exist (none given: [], meaning every category), or a 422 naming the first unknown one. */
+export function checkCategories(ctx: AppContext, slugs: readonly string[] | undefined, field = 'categories'): string[] {
+  const articles = ctx.store.articles;
+  if (!slugs) return [];
+  const unknown = slugs.findIndex((slug) => !articles.category(slug));
+  if (unknown >= 0) throw HttpError.invalid([{ field: `${field}.${unknown}`, message: `there is no category "${slugs[unknown]}"` }]);
+  return [...new Set(slugs)];
+}
