@@ -1,22 +1,8 @@
 // The articles API through real HTTP: create, read, list, update, delete; the admin token;
 // invalid input as problem+json naming the field; categories, slugs, summaries, related, drafts.
 import assert from 'node:assert/strict';
+import type { ArticleView as Article } from '../../src/domain/article.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-
-interface Article {
-  id: string;
-  slug: string;
-  title: string;
-  summary: string;
-  contentHtml: string;
-  author: string;
-  categories: { slug: string; name: string }[];
-  url: string;
-  publishedAt: string;
-  updatedAt: string;
-  status: 'published' | 'draft';
-  related: string[];
-}
 
 interface Problem {
   status: number;
