@@ -1,8 +1,17 @@
 // Subscribers, runs and deliveries: the newsletter's file, its indexes and its named questions.
-// Every write resolves once it is on disk, which is what makes the ledger crash-safe.
+// Every write resolves once it is on disk, which is what makes the ledger crash-safe. Delivery
+// changes, two per message, go to the journal; the file takes them in at the end of a run.
 import type { DeliveryRecord, RunRecord, SubscriberRecord } from '../domain/newsletter.js';
 import type { Database } from './database.js';
+import type { Journal, JournalEntry } from './journal.js';
 import type { NewsletterData } from './schema.js';
+
+/** One delivery change (and its subscriber's), as journalled; `null` stands for "unset". */
+export interface DeliveryEntry extends JournalEntry {
+  delivery: string;
+  changes: Record<string, unknown>;
+  subscriberChanges?: Record<string, unknown>;
+}
 
 /** Deliveries of this many most recent runs are kept; older runs keep only their counts. */
 const RUNS_WITH_DELIVERIES = 10;
@@ -25,7 +34,35 @@ export interface NewsletterStore {
   updateDelivery(id: string, changes: Partial<DeliveryRecord>, subscriberChanges?: Partial<SubscriberRecord>): Promise<void>;
 }
 
-export function createNewsletterStore(db: Database<NewsletterData>): NewsletterStore {
+/** Applies the journal entries that the file does not hold yet; true when any was applied. */
+export function replayJournal(data: NewsletterData, entries: readonly DeliveryEntry[]): boolean {
+  const deliveries = new Map(data.deliveries.map((d) => [d.id, d]));
+  const subscribers = new Map(data.subscribers.map((s) => [s.id, s]));
+  let applied = false;
+  for (const entry of entries) {
+    if (entry.seq <= (data.journalSeq ?? 0)) continue;
+    const delivery = deliveries.get(entry.delivery);
+    if (delivery) {
+      assignChanges(delivery, entry.changes);
+      const subscriber = subscribers.get(delivery.subscriberId);
+      if (subscriber && entry.subscriberChanges) assignChanges(subscriber, entry.subscriberChanges);
+    }
+    data.journalSeq = entry.seq;
+    applied = true;
+  }
+  return applied;
+}
+
+const toJournal = (changes: object) => Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value === undefined ? null : value]));
+
+function assignChanges(target: object, changes: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete (target as Record<string, unknown>)[key];
+    else (target as Record<string, unknown>)[key] = value;
+  }
+}
+
+export function createNewsletterStore(db: Database<NewsletterData>, journal: Journal<DeliveryEntry>): NewsletterStore {
   const data = db.data;
   const byId = new Map(data.subscribers.map((s) => [s.id, s]));
   const byEmail = new Map(data.subscribers.filter((s) => s.email).map((s) => [s.email, s]));
@@ -89,7 +126,10 @@ export function createNewsletterStore(db: Database<NewsletterData>): NewsletterS
     },
     async updateRun(id, changes) {
       Object.assign(runById.get(id)!, changes);
+      const journalled = data.journalSeq;
       await db.persist();
+      // The file now holds every journal entry (none came during the write): start it afresh.
+      if (data.journalSeq === journalled) await journal.clear();
     },
     deliveries: (runId) => data.deliveries.filter((delivery) => delivery.runId === runId),
     async updateDelivery(id, changes, subscriberChanges) {
@@ -97,7 +137,13 @@ export function createNewsletterStore(db: Database<NewsletterData>): NewsletterS
       if (!delivery) throw new Error(`store: no delivery ${id}`);
       Object.assign(delivery, changes);
       if (subscriberChanges) changeSubscriber(delivery.subscriberId, subscriberChanges);
-      await db.persist();
+      data.journalSeq = (data.journalSeq ?? 0) + 1;
+      await journal.append({
+        seq: data.journalSeq,
+        delivery: id,
+        changes: toJournal(changes),
+        ...(subscriberChanges ? { subscriberChanges: toJournal(subscriberChanges) } : {}),
+      });
     },
   };
 }

@@ -17,6 +17,8 @@ export interface ContentData {
 
 export interface NewsletterData {
   schemaVersion: number;
+  /** The last journal entry this file includes (see journal.ts). */
+  journalSeq?: number;
   subscribers: SubscriberRecord[];
   runs: RunRecord[];
   deliveries: DeliveryRecord[];

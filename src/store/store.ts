@@ -5,11 +5,13 @@ import path from 'node:path';
 import { createArticleStore, type ArticleStore } from './articles.js';
 import { openDatabase } from './database.js';
 import { lockDataDir } from './lock.js';
-import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
+import { openJournal, readJournal, type Journal } from './journal.js';
+import { createNewsletterStore, replayJournal, type DeliveryEntry, type NewsletterStore } from './newsletter.js';
 import { CONTENT_SCHEMA, NEWSLETTER_SCHEMA } from './schema.js';
 
 export const CONTENT_FILE = 'notiziario.json';
 export const NEWSLETTER_FILE = 'newsletter.json';
+export const NEWSLETTER_JOURNAL = 'newsletter.journal.jsonl';
 
 export interface Store {
   articles: ArticleStore;
@@ -27,11 +29,16 @@ export interface Store {
 export async function openStore(dataDir: string): Promise<Store> {
   const lock = lockDataDir(dataDir);
   const file = path.join(dataDir, CONTENT_FILE);
-  let content, newsletter;
+  let content, newsletter, journal: Journal<DeliveryEntry>;
   try {
     // Articles are replaced on change, never edited in place: they can be written in chunks.
     content = await openDatabase(file, CONTENT_SCHEMA, { chunked: true });
     newsletter = await openDatabase(path.join(dataDir, NEWSLETTER_FILE), NEWSLETTER_SCHEMA);
+    // Delivery changes journalled before a crash go into the file first; then the journal restarts.
+    const journalFile = path.join(dataDir, NEWSLETTER_JOURNAL);
+    if (replayJournal(newsletter.data, await readJournal<DeliveryEntry>(journalFile))) await newsletter.persist();
+    journal = await openJournal<DeliveryEntry>(journalFile);
+    await journal.clear();
   } catch (err) {
     lock.release();
     throw err;
@@ -42,7 +49,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   };
   return {
     articles: createArticleStore(content),
-    newsletter: createNewsletterStore(newsletter),
+    newsletter: createNewsletterStore(newsletter, journal),
     created: content.created,
     isReadable: () =>
       access(file, constants.R_OK).then(
@@ -52,6 +59,7 @@ export async function openStore(dataDir: string): Promise<Store> {
     flush,
     async close() {
       await flush();
+      await journal.close();
       lock.release();
     },
   };
