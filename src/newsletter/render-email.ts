@@ -45,12 +45,19 @@ const PLACEHOLDERS: Record<keyof Recipient, string> = {
   unsubscribeUrl: '%%UNSUBSCRIBE_URL%%',
 };
 const MAX_CACHED_DIGESTS = 500;
+const KEY_OF_PLACEHOLDER = new Map(Object.entries(PLACEHOLDERS).map(([key, placeholder]) => [placeholder, key as keyof Recipient]));
+const PLACEHOLDER_PATTERN = new RegExp(`(${Object.values(PLACEHOLDERS).join('|')})`);
+
+/** A template cut at its placeholders once (odd parts are placeholders), reused for every recipient. */
+const cutTemplates = new WeakMap<EmailTemplate, { html: string[]; text: string[] }>();
 
 /** Fills one recipient's values into a rendered email (HTML-escaped in the HTML part). */
 export function personalize(template: EmailTemplate, recipient: Recipient): EmailTemplate {
-  const fill = (text: string, escape: (value: string) => string) =>
-    (Object.keys(PLACEHOLDERS) as (keyof Recipient)[]).reduce((out, key) => out.replaceAll(PLACEHOLDERS[key], escape(recipient[key] ?? '')), text);
-  return { subject: template.subject, html: fill(template.html, escapeHtml), text: fill(template.text, (value) => value) };
+  let cut = cutTemplates.get(template);
+  if (!cut) cutTemplates.set(template, (cut = { html: template.html.split(PLACEHOLDER_PATTERN), text: template.text.split(PLACEHOLDER_PATTERN) }));
+  const fill = (parts: string[], escape: (value: string) => string) =>
+    parts.map((part, index) => (index % 2 ? escape(recipient[KEY_OF_PLACEHOLDER.get(part)!] ?? '') : part)).join('');
+  return { subject: template.subject, html: fill(cut.html, escapeHtml), text: fill(cut.text, (value) => value) };
 }
 
 /** Builds the renderer and checks every template strictly, so a broken template stops the start. */
