@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDemoContent } from '../src/seed/seed-demo.js';
 import { launchChromium } from '../test/pages/browser.js';
 import { startTestService, type TestService } from '../test/helpers/service.js';
@@ -16,16 +16,6 @@ import { startTestService, type TestService } from '../test/helpers/service.js';
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs');
 const NOW = '2026-11-27T09:00:00Z';
 const DAY = 24 * 60 * 60 * 1000;
-
-/** The demo articles' images live on a host this machine cannot reach: draw stand-ins. */
-async function drawStandInImages(target: Page | BrowserContext): Promise<void> {
-  await target.route('https://images.example.org/**', (route) => {
-    const name = new URL(route.request().url()).pathname;
-    const hue = [...name].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 360;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675" viewBox="0 0 1200 675"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},45%,62%)"/><stop offset="1" stop-color="hsl(${(hue + 40) % 360},50%,34%)"/></linearGradient></defs><rect width="1200" height="675" fill="url(#g)"/><circle cx="930" cy="170" r="120" fill="hsla(${hue},60%,90%,.35)"/><path d="M0 520 Q300 400 600 500 T1200 470 V675 H0Z" fill="hsla(${hue},40%,20%,.35)"/></svg>`;
-    return route.fulfill({ contentType: 'image/svg+xml', body: svg });
-  });
-}
 
 async function shoot(page: Page, url: string, file: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await page.goto(url, { waitUntil: 'load' });
@@ -100,19 +90,16 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const wide = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' });
-    await drawStandInImages(wide);
     await shoot(wide, service.url + '/', 'home.png');
     const article = service.ctx.store.articles.listDue('', service.clock(), 0, 1)[0]!;
     await shoot(wide, `${service.url}/articles/${article.slug}`, 'article.png', { fullPage: true });
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, colorScheme: 'light' });
-    await drawStandInImages(phone);
     await shoot(phone, service.url + '/', 'home-phone.png');
 
     const digest = await sendDigest(service);
     // A fresh page: setContent on a page of the service would keep the service's CSP.
     // No scripts in the message; allow-same-origin lets the stand-in images reach its frame.
     const mailContext = await browser.newContext({ viewport: { width: 1100, height: 1600 }, colorScheme: 'light' });
-    await drawStandInImages(mailContext);
     const mailClient = await mailContext.newPage();
     await mailClient.setContent(mailClientPage(digest), { waitUntil: 'load' });
     // Not fullPage: resizing for a full-page shot leaves the sandboxed frame unpainted.

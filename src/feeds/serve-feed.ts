@@ -22,21 +22,39 @@ export function serveFeed(cache: FeedCache, req: IncomingMessage, res: ServerRes
   if (!match) return false;
   const page = queryStart === -1 ? 1 : pageNumber(url.slice(queryStart + 1));
   const feed = cache.get(match[1] ?? SITE_SCOPE, FORMAT_BY_FILE[match[2]!]!, page);
-  const headers = {
-    'Content-Type': feed.contentType,
-    ETag: feed.etag,
-    'Last-Modified': feed.lastModified,
-    'Cache-Control': CACHE_CONTROL,
-    'Access-Control-Allow-Origin': '*',
-    'X-Content-Type-Options': 'nosniff',
-  };
+  const headers = headersFor(feed);
   if (isNotModified(req, feed)) {
-    res.writeHead(304, headers).end();
+    res.writeHead(304, headers.notModified).end();
   } else {
-    res.writeHead(200, { ...headers, 'Content-Length': feed.body.length });
+    res.writeHead(200, headers.ok);
     res.end(req.method === 'HEAD' ? undefined : feed.body);
   }
   return true;
+}
+
+interface FeedHeaders {
+  ok: string[];
+  notModified: string[];
+}
+
+/** Each rendered feed's response headers, built once (as flat name/value lists) and reused. */
+const builtHeaders = new WeakMap<RenderedFeed, FeedHeaders>();
+
+function headersFor(feed: RenderedFeed): FeedHeaders {
+  let headers = builtHeaders.get(feed);
+  if (!headers) {
+    const common = [
+      'Content-Type', feed.contentType,
+      'ETag', feed.etag,
+      'Last-Modified', feed.lastModified,
+      'Cache-Control', CACHE_CONTROL,
+      'Access-Control-Allow-Origin', '*',
+      'X-Content-Type-Options', 'nosniff',
+    ];
+    headers = { ok: [...common, 'Content-Length', String(feed.body.length)], notModified: common };
+    builtHeaders.set(feed, headers);
+  }
+  return headers;
 }
 
 function pageNumber(query: string): number {
@@ -52,6 +70,7 @@ function pageNumber(query: string): number {
 function isNotModified(req: IncomingMessage, feed: RenderedFeed): boolean {
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch === feed.etag) return true;
     return ifNoneMatch.split(',').some((tag) => {
       const candidate = tag.trim();
       return candidate === '*' || candidate.replace(/^W\//, '') === feed.etag;

@@ -5,7 +5,8 @@ export interface DemoArticle {
   contentHtml: string;
   author: string;
   categories: string[];
-  imageUrl?: string;
+  /** A picture shipped in public/assets/demo-<image>.svg. */
+  image?: string;
   publishedAtDaysAgo: number;
   related?: number[];
 }
@@ -25,7 +26,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
 <p>Il calendario degli incontri nei diversi comuni della provincia è consultabile nella <a href="https://www.example.org/inps-per-tutti/bari">pagina dedicata al progetto</a>. Una prima verifica dei risultati è prevista entro dodici mesi, con il coinvolgimento della Prefettura e dei servizi sociali comunali.</p>`,
     author: "Ufficio Stampa",
     categories: ["Inclusione", "l'Italia del noi", "Iniziative"],
-    imageUrl: "https://images.example.org/notiziario/inps-per-tutti-bari.jpg",
+    image: "inps-per-tutti-bari",
     publishedAtDaysAgo: 3,
     related: [10, 5, 3],
   },
@@ -59,7 +60,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
 <p>L’elenco completo dei musei e degli orari si trova sul <a href="https://www.example.org/musei-welfare">portale dell’iniziativa</a>. Al termine dei dodici mesi <strong>i dati di affluenza saranno resi pubblici</strong> e serviranno a valutare l’estensione del progetto ad altre province.</p>`,
     author: "Giulia Marchetti",
     categories: ["Cultura", "Iniziative", "l'Italia del noi"],
-    imageUrl: "https://images.example.org/notiziario/musei-welfare.jpg",
+    image: "musei-welfare",
     publishedAtDaysAgo: 12,
   },
   // 3
@@ -93,7 +94,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
 <p>Le risposte alle domande più frequenti sono raccolte in una <a href="https://www.example.org/app-mobile/videochiamata">pagina di supporto</a>, aggiornata con le segnalazioni degli utenti.</p>`,
     author: "Paolo Ferraresi",
     categories: ["Innovazione", "Iniziative"],
-    imageUrl: "https://images.example.org/notiziario/app-videochiamata.jpg",
+    image: "app-videochiamata",
     publishedAtDaysAgo: 1,
   },
   // 5
@@ -126,7 +127,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
 <p>Il numero verde e i recapiti dei punti di ascolto comunali sono raccolti nella <a href="https://www.example.org/estate-sicura">pagina “Estate sicura”</a>.</p>`,
     author: "Redazione",
     categories: ["Salute", "Iniziative", "l'Italia del noi"],
-    imageUrl: "https://images.example.org/notiziario/rete-prossimita-anziani.jpg",
+    image: "rete-prossimita-anziani",
     publishedAtDaysAgo: 9,
   },
   // 7
@@ -159,7 +160,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
 <p>Le associazioni delle persone con disabilità partecipano al tavolo di monitoraggio. Il dettaglio delle province coinvolte è riportato nella <a href="https://www.example.org/invalidita-civile/sperimentazione">nota informativa</a>.</p>`,
     author: "Ufficio Stampa",
     categories: ["Inclusione", "Innovazione", "Salute"],
-    imageUrl: "https://images.example.org/notiziario/fascicolo-sanitario.jpg",
+    image: "fascicolo-sanitario",
     publishedAtDaysAgo: 5,
   },
   // 9
@@ -192,7 +193,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
 <p>Il testo integrale del protocollo è disponibile sul <a href="https://www.example.org/prefettura-foggia/protocollo-agricoltura">sito della Prefettura</a>. Una cabina di regia si riunirà ogni tre mesi per verificare l’andamento della campagna.</p>`,
     author: "Paolo Ferraresi",
     categories: ["Iniziative", "Inclusione", "l'Italia del noi"],
-    imageUrl: "https://images.example.org/notiziario/lavoro-legalita-foggia.jpg",
+    image: "lavoro-legalita-foggia",
     publishedAtDaysAgo: 18,
     related: [0, 5],
   },

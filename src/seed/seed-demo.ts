@@ -11,8 +11,9 @@ export async function seedDemoContent(ctx: AppContext): Promise<void> {
   const now = ctx.clock().getTime();
   const created: { demo: DemoArticle; article: ArticleRecord }[] = [];
   for (const demo of [...DEMO_ARTICLES].sort((a, b) => b.publishedAtDaysAgo - a.publishedAtDaysAgo)) {
-    const { publishedAtDaysAgo, related: _related, ...fields } = demo;
-    const article = await createArticle(ctx, { ...fields, status: 'published', publishedAt: new Date(now - publishedAtDaysAgo * DAY).toISOString() });
+    const { publishedAtDaysAgo, related: _related, image, ...fields } = demo;
+    const imageUrl = image ? `${ctx.config.baseUrl}/assets/demo-${image}.svg` : undefined;
+    const article = await createArticle(ctx, { ...fields, ...(imageUrl ? { imageUrl } : {}), status: 'published', publishedAt: new Date(now - publishedAtDaysAgo * DAY).toISOString() });
     created.push({ demo, article });
   }
   const slugOf = (index: number) => created.find((entry) => entry.demo === DEMO_ARTICLES[index])!.article.slug;
