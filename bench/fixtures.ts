@@ -33,7 +33,7 @@ export async function removeTempDirs(): Promise<void> {
 }
 
 /** The config the service would parse from this environment; no process.env is read. */
-export function benchConfig(dataDir: string): Config {
+export function benchConfig(dataDir: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
@@ -41,6 +41,7 @@ export function benchConfig(dataDir: string): Config {
     BASE_URL,
     ADMIN_TOKEN: 'bench-admin-token-0123456789',
     SECRET: 'bench-secret-0123456789abcdef',
+    ...env,
   });
 }
 

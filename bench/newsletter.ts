@@ -7,7 +7,6 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createArticle } from '../src/articles/edit-articles.js';
-import { loadConfig } from '../src/config.js';
 import { closeContext, createContext, type AppContext } from '../src/context.js';
 import { groupDigest, type SubscriberRecord } from '../src/domain/newsletter.js';
 import { EMAIL_TEXT } from '../src/i18n/email.js';
@@ -20,7 +19,7 @@ import { subscriberLinks } from '../src/newsletter/subscriptions.js';
 import { DurableJSONFile } from '../src/store/durable-json-file.js';
 import { NEWSLETTER_FILE } from '../src/store/store.js';
 import { articleHtml, articleTitle, CATEGORIES, createParagraphPool, seededRandom } from './content.js';
-import { msSince, tempDir } from './fixtures.js';
+import { benchConfig, msSince, tempDir } from './fixtures.js';
 import type { Report } from './report.js';
 import { startSmtpSinkWorker, type SinkCount, type SmtpSinkWorker } from './smtp-sink.js';
 
@@ -29,7 +28,6 @@ const NEW_ARTICLES_PER_CATEGORY = 3;
 /** As SENDS_IN_FLIGHT in src/newsletter/run-newsletter.ts: the baseline keeps as many sends going. */
 const SENDS_IN_FLIGHT = 20;
 const SEED = 6_063;
-const BASE_URL = 'https://notiziario.example.org';
 /** A fixed clock: subscribers imported at T, articles published at T+1 min, the run at T+2 min. */
 const T = Date.parse('2026-03-02T07:00:00.000Z');
 const MINUTE = 60_000;
@@ -166,15 +164,7 @@ function record(report: Report, runs: RunTiming[], baselines: Timing[], sample: 
 async function prepare(smtpUrl: string): Promise<Prepared> {
   const dataDir = await tempDir('newsletter');
   let now = T - DAY;
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BASE_URL,
-    ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    SECRET: 'bench-secret-0123456789abcdef',
-    SMTP_URL: smtpUrl,
-  });
+  const config = benchConfig(dataDir, { SMTP_URL: smtpUrl });
   const ctx = await createContext(config, { clock: () => new Date(now), log: pino({ level: 'silent' }) });
   const random = seededRandom(SEED);
   const pool = createParagraphPool(SEED);
