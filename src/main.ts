@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     stopping = true;
     ctx.log.info({ signal }, 'stopping');
     await schedule.stop();
+    // A run in progress pauses first, so a manual run's request can be answered and closed.
+    await ctx.newsletter.stop();
     await http.close();
     await closeContext(ctx);
     ctx.log.info('stopped');

@@ -26,14 +26,22 @@ export interface NewsletterJob {
   run(trigger: 'schedule' | 'manual', progress?: Progress): Promise<RunRecord>;
   /** Finishes runs that a crash interrupted (called at start). */
   resume(progress?: Progress): Promise<RunRecord[]>;
+  /**
+   * For a graceful stop: sends in flight finish, the rest stay pending, and the run resumes at
+   * the next start. No run starts afterwards.
+   */
+  stop(): Promise<void>;
   readonly isRunning: boolean;
 }
 
 export function createNewsletterJob(ctx: AppContext): NewsletterJob {
   let active: Promise<unknown> | undefined;
+  let stopping = false;
+  const shouldStop = () => stopping;
 
   // Two runs never overlap: the cron tick and a manual run at once get one run and one 409.
   async function exclusively<T>(work: () => Promise<T>): Promise<T> {
+    if (stopping) throw new HttpError(503, 'Stopping', 'The service is stopping; the newsletter runs at the next start.');
     if (active) throw new HttpError(409, 'A newsletter run is in progress', 'Wait for it to finish, then look at GET /api/newsletter/runs.');
     const running = work();
     active = running;
@@ -46,7 +54,7 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
 
   const resumeAll = async (progress?: Progress) => {
     const finished: RunRecord[] = [];
-    for (const run of ctx.store.newsletter.unfinishedRuns()) finished.push(await finishRun(ctx, run, progress));
+    for (const run of ctx.store.newsletter.unfinishedRuns()) finished.push(await finishRun(ctx, run, shouldStop, progress));
     return finished;
   };
 
@@ -54,9 +62,13 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
     run: (trigger, progress) =>
       exclusively(async () => {
         await resumeAll(progress);
-        return finishRun(ctx, await startRun(ctx, trigger), progress);
+        return finishRun(ctx, await startRun(ctx, trigger), shouldStop, progress);
       }),
     resume: (progress) => exclusively(() => resumeAll(progress)),
+    async stop() {
+      stopping = true;
+      await active?.catch(() => undefined);
+    },
     get isRunning() {
       return active !== undefined;
     },
@@ -94,17 +106,22 @@ async function startRun(ctx: AppContext, trigger: RunRecord['trigger']): Promise
   return run;
 }
 
-/** Sends every delivery of the run not yet sent, then records the run's counts. */
-async function finishRun(ctx: AppContext, run: RunRecord, progress?: Progress): Promise<RunRecord> {
+/** Sends every delivery of the run not yet sent, then records the run's counts (unless stopped). */
+async function finishRun(ctx: AppContext, run: RunRecord, shouldStop: () => boolean, progress?: Progress): Promise<RunRecord> {
   const { newsletter } = ctx.store;
   // "sending" means the process stopped during the SMTP transaction: send again (see README).
   const todo = newsletter.deliveries(run.id).filter((delivery) => delivery.state === 'pending' || delivery.state === 'sending');
   let done = 0;
   progress?.(0, todo.length);
-  await forEachConcurrently(todo, SENDS_IN_FLIGHT, async (delivery) => {
+  await forEachConcurrently(todo, SENDS_IN_FLIGHT, shouldStop, async (delivery) => {
     await deliver(ctx, delivery);
-    progress?.((done += 1), todo.length);
+    done += 1;
+    progress?.(done, todo.length);
   });
+  if (done < todo.length) {
+    ctx.log.info({ run: run.id, sent: done, left: todo.length - done }, 'newsletter run paused by the stop; it resumes at the next start');
+    return run;
+  }
   const counts: RunCounts = { ...run.counts, sent: 0, deferred: 0, failed: 0 };
   for (const delivery of newsletter.deliveries(run.id)) {
     if (delivery.state === 'sent' || delivery.state === 'deferred' || delivery.state === 'failed') counts[delivery.state] += 1;
@@ -154,10 +171,11 @@ async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, subscrib
   await ctx.store.newsletter.updateDelivery(delivery.id, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
 }
 
-async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Works through the items, `limit` at a time, taking no new item once `shouldStop` says so. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, shouldStop: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length && !shouldStop()) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
