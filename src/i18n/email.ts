@@ -25,7 +25,8 @@ export const EMAIL_TEXT: Record<Language, EmailText> = {
     confirmButton: 'Confermo l’iscrizione',
     confirmExpiry: 'Il link vale 7 giorni.',
     confirmIgnore: 'Se non sei stato tu, ignora questo messaggio: senza conferma non riceverai nient’altro.',
-    digestSubject: (site, count, first) => (count === 1 ? `${site}: ${first}` : `${site}: ${first} e altri ${count - 1} articoli`),
+    digestSubject: (site, count, first) =>
+      count === 1 ? `${site}: ${first}` : count === 2 ? `${site}: ${first} e un altro articolo` : `${site}: ${first} e altri ${count - 1} articoli`,
     digestIntro: (count) => (count === 1 ? 'ecco il nuovo articolo delle categorie che segui.' : `ecco i ${count} nuovi articoli delle categorie che segui.`),
     greeting: (name) => (name ? `Ciao ${name},` : 'Ciao,'),
     readMore: 'Leggi l’articolo',

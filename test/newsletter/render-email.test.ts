@@ -1,0 +1,46 @@
+// The digest and confirmation emails for fixed content: compiled MJML (strict) and the text part
+// must not drift; personalising fills each recipient's values, escaped in the HTML.
+import assert from 'node:assert/strict';
+import type { ArticleRecord } from '../../src/domain/article.js';
+import { createEmailRenderer, personalize } from '../../src/newsletter/render-email.js';
+import { assertGolden } from '../helpers/golden.js';
+
+const article = (id: string, title: string, categories: string[], imageUrl?: string): ArticleRecord => ({
+  id,
+  slug: id,
+  title,
+  summary: `${title}: il riassunto, con “virgolette” & accenti.`,
+  contentHtml: '<p>Testo.</p>',
+  author: 'Redazione',
+  categories,
+  ...(imageUrl ? { imageUrl } : {}),
+  publishedAt: '2026-11-26T07:00:00.000Z',
+  updatedAt: '2026-11-26T07:00:00.000Z',
+  status: 'published',
+});
+
+describe('email rendering: golden files', () => {
+  it('a digest with two categories does not drift, and personalises per recipient', async () => {
+    const emails = await createEmailRenderer({ baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'it', timezone: 'Europe/Rome' });
+    const template = await emails.digest([
+      { category: { slug: 'salute', name: 'Salute' }, articles: [article('vaccini', 'Vaccini in farmacia', ['salute'], 'https://notiziario.example.org/assets/demo-vaccini.png')] },
+      { category: { slug: 'cultura', name: 'Cultura' }, articles: [article('musei', "Musei aperti all'alba", ['cultura'])] },
+    ]);
+    await assertGolden('digest.html', template.html);
+    await assertGolden('digest.txt', template.text);
+    assert.equal(template.subject, 'Notiziario: Vaccini in farmacia e un altro articolo');
+
+    const mail = personalize(template, { greeting: 'Ciao <Anna>,', manageUrl: 'https://n.example/m?token=a&b', unsubscribeUrl: 'https://n.example/u?token=a' });
+    assert.ok(mail.html.includes('Ciao &lt;Anna&gt;,'), 'the name is escaped in HTML');
+    assert.ok(mail.html.includes('href="https://n.example/m?token=a&amp;b"'));
+    assert.ok(mail.text.startsWith('Ciao <Anna>,'), 'and left as typed in the text part');
+    assert.ok(!/%%[A-Z_]+%%/.test(mail.html + mail.text), 'no placeholder is left');
+  });
+
+  it('the confirmation email does not drift', async () => {
+    const emails = await createEmailRenderer({ baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'en', timezone: 'UTC' });
+    const template = await emails.confirmation([{ slug: 'salute', name: 'Salute' }]);
+    await assertGolden('confirm.html', template.html);
+    await assertGolden('confirm.txt', template.text);
+  });
+});
