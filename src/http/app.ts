@@ -1,4 +1,5 @@
-// The Express application: every route of Notiziario is listed here, in one table.
+// The Express application: every router, mounted in the order a request meets them (the URLs
+// themselves are listed in the README: feeds, pages, API).
 import express from 'express';
 import type { AppContext } from '../context.js';
 import { renderOpml } from '../feeds/render-opml.js';
