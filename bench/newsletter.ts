@@ -22,11 +22,10 @@ import { articleHtml, articleTitle, CATEGORIES, createParagraphPool, seededRando
 import { benchConfig, msSince, tempDir } from './fixtures.js';
 import type { Report } from './report.js';
 import { startSmtpSinkWorker, type SinkCount, type SmtpSinkWorker } from './smtp-sink.js';
+import { SENDS_IN_FLIGHT } from '../src/newsletter/run-newsletter.js';
 
 const SUBSCRIBERS = 10_000;
 const NEW_ARTICLES_PER_CATEGORY = 3;
-/** As SENDS_IN_FLIGHT in src/newsletter/run-newsletter.ts: the baseline keeps as many sends going. */
-const SENDS_IN_FLIGHT = 20;
 const SEED = 6_063;
 /** A fixed clock: subscribers imported at T, articles published at T+1 min, the run at T+2 min. */
 const T = Date.parse('2026-03-02T07:00:00.000Z');

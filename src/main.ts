@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const schedule = scheduleNewsletter(ctx);
   ctx.log.info({ url: http.url, baseUrl: config.baseUrl, dataDir: config.dataDir, mail: config.smtpUrl ? 'smtp' : 'outbox' }, 'notiziario is listening');
   if (config.adminTokenFile) ctx.log.info({ file: config.adminTokenFile }, 'admin token saved here (mode 0600); send it as Authorization: Bearer …');
-  ctx.log.info({ cron: config.newsletterCron, timezone: config.timezone, next: schedule.getNextRun() }, 'newsletter scheduled');
+  ctx.log.info({ cron: config.newsletterCron, timezone: config.timezone, next: schedule.digest.getNextRun() }, 'newsletter scheduled');
   // A run that a crash interrupted finishes now, in the background.
   ctx.newsletter.resume().catch((err: unknown) => ctx.log.error({ err }, 'unable to resume the interrupted newsletter run'));
 

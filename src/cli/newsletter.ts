@@ -11,6 +11,8 @@ async function runInProcess(config: Config): Promise<RunRecord> {
   const ctx = await createContext(config, { log: pino({ level: 'warn' }) });
   const bar = new cliProgress.SingleBar({ format: 'newsletter |{bar}| {value}/{total} digests · {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic);
   let started = false;
+  // Ctrl-C lets the sends in flight finish and leaves the rest for the next run, like SIGTERM.
+  process.once('SIGINT', () => void ctx.newsletter.stop());
   try {
     return await ctx.newsletter.run('manual', (done, total) => {
       if (!started) bar.start(total, 0);

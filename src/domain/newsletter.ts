@@ -51,7 +51,8 @@ export interface RunCounts {
 
 export interface RunRecord {
   id: string;
-  trigger: 'schedule' | 'manual' | 'resume';
+  /** `retry`: only subscribers whose earlier delivery was deferred. */
+  trigger: 'schedule' | 'manual' | 'retry';
   startedAt: string;
   finishedAt?: string;
   status: 'running' | 'finished';

@@ -1,30 +1,47 @@
-// The only module that imports node-cron: it maps NEWSLETTER_CRON (in TIMEZONE) to the job.
+// The only module that imports node-cron: NEWSLETTER_CRON (in TIMEZONE) runs the newsletter job,
+// and a quarter-hourly tick retries the deliveries that were deferred, once their backoff is over.
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
 import type { AppContext } from '../context.js';
 
-export function scheduleNewsletter(ctx: AppContext): ScheduledTask {
+/** How often deferred deliveries are looked at: the shortest backoff is 15 minutes. */
+export const RETRY_CRON = '*/15 * * * *';
+
+export interface NewsletterSchedule {
+  digest: ScheduledTask;
+  retries: ScheduledTask;
+  stop(): Promise<void>;
+}
+
+export function scheduleNewsletter(ctx: AppContext): NewsletterSchedule {
   const log = ctx.log.child({ job: 'newsletter' });
-  return cron.schedule(
-    ctx.config.newsletterCron,
-    async () => {
-      // A run started by hand is still going: this tick is skipped, not an error.
-      if (ctx.newsletter.isRunning) return void log.info('a newsletter run is in progress; this tick is skipped');
-      try {
-        await ctx.newsletter.run('schedule');
-      } catch (err) {
-        log.error({ err }, 'scheduled newsletter run failed');
-      }
+  const options = (name: string) => ({ name, timezone: ctx.config.timezone, noOverlap: true, logger: cronLogger(log) });
+  // A run in progress (started by hand, or the other task): this tick is skipped, not an error.
+  const tick = (what: string, job: () => Promise<unknown>) => async () => {
+    if (ctx.newsletter.isRunning) return void log.info(`a newsletter run is in progress; this ${what} tick is skipped`);
+    try {
+      await job();
+    } catch (err) {
+      log.error({ err }, `scheduled ${what} failed`);
+    }
+  };
+  const digest = cron.schedule(ctx.config.newsletterCron, tick('newsletter run', () => ctx.newsletter.run('schedule')), options('newsletter'));
+  const retries = cron.schedule(RETRY_CRON, tick('retry of deferred deliveries', () => ctx.newsletter.retryDeferred()), options('newsletter-retries'));
+  return {
+    digest,
+    retries,
+    async stop() {
+      await digest.stop();
+      await retries.stop();
     },
-    {
-      name: 'newsletter',
-      timezone: ctx.config.timezone,
-      noOverlap: true,
-      logger: {
-        info: (message) => log.info(message),
-        warn: (message) => log.warn(message),
-        error: (message, err) => log.error({ err: err ?? message }, String(message)),
-        debug: (message) => log.debug(String(message)),
-      },
-    },
-  );
+  };
+}
+
+function cronLogger(log: Logger) {
+  return {
+    info: (message: string) => log.info(message),
+    warn: (message: string) => log.warn(message),
+    error: (message: string | Error, err?: Error) => log.error({ err: err ?? message }, String(message)),
+    debug: (message: string | Error) => log.debug(String(message)),
+  };
 }

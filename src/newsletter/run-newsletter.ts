@@ -4,26 +4,28 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { isDue, type ArticleRecord } from '../domain/article.js';
-import { afterDelivery, afterFailure, groupDigest, isMailable, type DeliveryRecord, type RunCounts, type RunRecord, type SubscriberRecord } from '../domain/newsletter.js';
+import { afterDelivery, afterFailure, followedCategories, groupDigest, isMailable, type DeliveryRecord, type RunCounts, type RunRecord, type SubscriberRecord } from '../domain/newsletter.js';
 import { HttpError } from '../http/errors.js';
 import { EMAIL_TEXT } from '../i18n/email.js';
 import { languageOf } from '../i18n/locale.js';
 import { isPermanentFailure } from '../mail/mailer.js';
 import { messageIdFor } from './message-id.js';
-import { personalize } from './render-email.js';
-import { categoriesOf } from './categories.js';
+import { personalize, type EmailTemplate } from './render-email.js';
+import { allCategorySlugs } from './categories.js';
 import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
 /** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
-const SENDS_IN_FLIGHT = 20;
+export const SENDS_IN_FLIGHT = 20;
 /** A subscriber away for long gets the newest articles, not an endless list. */
-const MAX_DIGEST_ARTICLES = 30;
+export const MAX_DIGEST_ARTICLES = 30;
 
 export type Progress = (done: number, total: number) => void;
 
 export interface NewsletterJob {
   /** Finishes any interrupted run, then runs anew; a second call while one runs gets a 409. */
   run(trigger: 'schedule' | 'manual', progress?: Progress): Promise<RunRecord>;
+  /** Sends again to deferred subscribers whose backoff has passed; no run is recorded if none. */
+  retryDeferred(): Promise<RunRecord | undefined>;
   /** Finishes runs that a crash interrupted (called at start). */
   resume(progress?: Progress): Promise<RunRecord[]>;
   /**
@@ -34,10 +36,24 @@ export interface NewsletterJob {
   readonly isRunning: boolean;
 }
 
+/** What every delivery of a run shares, worked out once per run. */
+interface RunScope {
+  ctx: AppContext;
+  shouldStop: () => boolean;
+  /** Every visible category, for subscribers who follow them all. */
+  allSlugs: string[];
+  greeting: (name?: string) => string;
+}
+
 export function createNewsletterJob(ctx: AppContext): NewsletterJob {
   let active: Promise<unknown> | undefined;
   let stopping = false;
-  const shouldStop = () => stopping;
+  const scope = (): RunScope => ({
+    ctx,
+    shouldStop: () => stopping,
+    allSlugs: allCategorySlugs(ctx),
+    greeting: EMAIL_TEXT[languageOf(ctx.config.siteLanguage)].greeting,
+  });
 
   // Two runs never overlap: the cron tick and a manual run at once get one run and one 409.
   async function exclusively<T>(work: () => Promise<T>): Promise<T> {
@@ -54,16 +70,27 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
 
   const resumeAll = async (progress?: Progress) => {
     const finished: RunRecord[] = [];
-    for (const run of ctx.store.newsletter.unfinishedRuns()) finished.push(await finishRun(ctx, run, shouldStop, progress));
+    for (const run of ctx.store.newsletter.unfinishedRuns()) finished.push(await finishRun(scope(), run, progress));
     return finished;
   };
+
+  /** Resumes what a crash left, then starts a run, unless a stop came meanwhile. */
+  async function resumeThenRun(trigger: RunRecord['trigger'], progress?: Progress): Promise<RunRecord | undefined> {
+    const resumed = await resumeAll(progress);
+    // A stop during the resume leaves that run pending: a new run now would choose the same articles.
+    if (stopping) return resumed.at(-1);
+    const run = await startRun(scope(), trigger);
+    return run && finishRun(scope(), run, progress);
+  }
 
   return {
     run: (trigger, progress) =>
       exclusively(async () => {
-        await resumeAll(progress);
-        return finishRun(ctx, await startRun(ctx, trigger), shouldStop, progress);
+        const run = await resumeThenRun(trigger, progress);
+        if (!run) throw new HttpError(503, 'Stopping', 'The service is stopping; the newsletter runs at the next start.');
+        return run;
       }),
+    retryDeferred: () => exclusively(() => resumeThenRun('retry')),
     resume: (progress) => exclusively(() => resumeAll(progress)),
     async stop() {
       stopping = true;
@@ -75,16 +102,20 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
   };
 }
 
-/** Chooses every confirmed subscriber's new articles and records the run with its deliveries. */
-async function startRun(ctx: AppContext, trigger: RunRecord['trigger']): Promise<RunRecord> {
+/**
+ * Chooses each confirmed subscriber's new articles and records the run with its deliveries. A
+ * retry run looks only at deferred subscribers, and is not recorded when there are none.
+ */
+async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger']): Promise<RunRecord | undefined> {
   const now = ctx.clock();
   await forgetExpiredPending(ctx, now);
   const run: RunRecord = { id: randomUUID(), trigger, startedAt: now.toISOString(), status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
   const deliveries: DeliveryRecord[] = [];
   for (const subscriber of ctx.store.newsletter.subscribers()) {
-    if (subscriber.status !== 'confirmed') continue;
+    if (subscriber.status !== 'confirmed' || (trigger === 'retry' && subscriber.failures === 0)) continue;
     const since = new Date(subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt);
-    const articles = isMailable(subscriber, now) ? ctx.store.articles.listDueSince(categoriesOf(ctx, subscriber), now, since).slice(0, MAX_DIGEST_ARTICLES) : [];
+    const categories = followedCategories(subscriber, () => allSlugs);
+    const articles = isMailable(subscriber, now) ? ctx.store.articles.listDueSince(categories, now, since).slice(0, MAX_DIGEST_ARTICLES) : [];
     if (articles.length === 0) {
       run.counts.skipped += 1;
       continue;
@@ -101,20 +132,22 @@ async function startRun(ctx: AppContext, trigger: RunRecord['trigger']): Promise
       updatedAt: now.toISOString(),
     });
   }
+  if (trigger === 'retry' && deliveries.length === 0) return undefined;
   await ctx.store.newsletter.addRun(run, deliveries);
   ctx.log.info({ run: run.id, trigger, deliveries: deliveries.length, skipped: run.counts.skipped }, 'newsletter run started');
   return run;
 }
 
 /** Sends every delivery of the run not yet sent, then records the run's counts (unless stopped). */
-async function finishRun(ctx: AppContext, run: RunRecord, shouldStop: () => boolean, progress?: Progress): Promise<RunRecord> {
+async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): Promise<RunRecord> {
+  const { ctx } = scope;
   const { newsletter } = ctx.store;
   // "sending" means the process stopped during the SMTP transaction: send again (see README).
   const todo = newsletter.deliveries(run.id).filter((delivery) => delivery.state === 'pending' || delivery.state === 'sending');
   let done = 0;
   progress?.(0, todo.length);
-  await forEachConcurrently(todo, SENDS_IN_FLIGHT, shouldStop, async (delivery) => {
-    await deliver(ctx, delivery);
+  await forEachConcurrently(todo, SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
+    await deliver(scope, delivery);
     done += 1;
     progress?.(done, todo.length);
   });
@@ -132,20 +165,33 @@ async function finishRun(ctx: AppContext, run: RunRecord, shouldStop: () => bool
   return { ...run, status: 'finished', counts };
 }
 
-async function deliver(ctx: AppContext, delivery: DeliveryRecord): Promise<void> {
+async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void> {
+  const { ctx } = scope;
   const { newsletter, articles } = ctx.store;
   const now = ctx.clock();
   const subscriber = newsletter.subscriberById(delivery.subscriberId);
-  const chosen = delivery.articleIds.map((id) => articles.byId(id)).filter((article): article is ArticleRecord => !!article && isDue(article, now));
-  // Unsubscribed, erased or bouncing since the run started, or every article withdrawn.
+  // Articles the subscriber already has (a digest of another run got there first) are not sent again.
+  const watermark = Date.parse(subscriber?.watermark ?? '') || 0;
+  const chosen = delivery.articleIds
+    .map((id) => articles.byId(id))
+    .filter((article): article is ArticleRecord => !!article && isDue(article, now) && Date.parse(article.publishedAt) > watermark);
+  // Unsubscribed, erased or bouncing since the run started, or nothing left to send.
   if (!subscriber || subscriber.status !== 'confirmed' || chosen.length === 0) {
     await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });
     return;
   }
-  const categories = categoriesOf(ctx, subscriber).flatMap((slug) => articles.category(slug) ?? []);
-  const template = await ctx.emails.digest(groupDigest(chosen, categories));
+  let mail: EmailTemplate;
   const links = subscriberLinks(ctx, subscriber.id);
-  const mail = personalize(template, { greeting: EMAIL_TEXT[languageOf(ctx.config.siteLanguage)].greeting(subscriber.name), ...links });
+  try {
+    const categories = followedCategories(subscriber, () => scope.allSlugs).flatMap((slug) => articles.category(slug) ?? []);
+    const template = await ctx.emails.digest(groupDigest(chosen, categories));
+    mail = personalize(template, { greeting: scope.greeting(subscriber.name), ...links });
+  } catch (err) {
+    // Our fault, not the subscriber's: recorded on the delivery, the run goes on.
+    ctx.log.error({ err, delivery: delivery.id }, 'digest not rendered');
+    await newsletter.updateDelivery(delivery.id, { state: 'failed', error: `not rendered: ${(err as Error).message}`.slice(0, 300), updatedAt: now.toISOString() });
+    return;
+  }
   await newsletter.updateDelivery(delivery.id, { state: 'sending', updatedAt: now.toISOString() });
   try {
     await ctx.mailer.send({
@@ -171,11 +217,25 @@ async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, subscrib
   await ctx.store.newsletter.updateDelivery(delivery.id, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
 }
 
-/** Works through the items, `limit` at a time, taking no new item once `shouldStop` says so. */
+/**
+ * Works through the items, `limit` at a time, taking no new item once `shouldStop` says so. On
+ * an error every worker stops taking items, and the error is thrown once all have stopped, so
+ * nothing goes on sending after the run has given up.
+ */
 async function forEachConcurrently<T>(items: readonly T[], limit: number, shouldStop: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length && !shouldStop()) await work(items[next++]!);
+    while (next < items.length && !shouldStop() && !failed) {
+      try {
+        await work(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

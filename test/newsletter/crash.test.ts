@@ -8,13 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SENDS_IN_FLIGHT } from '../../src/newsletter/run-newsletter.js';
 import { freePort, makeDataDir } from '../helpers/service.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
-/** SENDS_IN_FLIGHT in src/newsletter/run-newsletter.ts: deliveries that can be mid-send at a kill. */
-const SENDS_IN_FLIGHT = 20;
 const SUBSCRIBERS = 300;
 const KILL_AFTER = 50;
 

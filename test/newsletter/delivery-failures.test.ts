@@ -102,6 +102,27 @@ describe('newsletter: failed deliveries', () => {
     assert.equal(got.length, 1);
     assert.ok(textOf(got[0]!).includes(article.title));
   });
+
+  it('the retry tick sends only the deferred subscriber, once its backoff is over, and records nothing when there is nothing to retry', async () => {
+    await importSubscribers(service, ['calm@example.org', 'late@example.org'].map((email) => ({ email, categories: ['weather'] })));
+    mailed.sink.respondWith((rcpt) => (rcpt.includes('late@example.org') ? 421 : 'accept'));
+    const article = await publish(service, 'Hail in the plains', ['Weather']);
+    await runNewsletter(service);
+    const runsBefore = service.ctx.store.newsletter.runs().length;
+
+    assert.equal(await service.ctx.newsletter.retryDeferred(), undefined, 'within the backoff there is nothing to retry');
+    assert.equal(service.ctx.store.newsletter.runs().length, runsBefore, 'and no empty run is recorded');
+
+    mailed.sink.respondWith(() => 'accept');
+    passBackoff('late@example.org');
+    await publish(service, 'Clear skies', ['Weather']);
+    const retry = await service.ctx.newsletter.retryDeferred();
+    assert.equal(retry?.trigger, 'retry');
+    assert.equal(retry?.counts.sent, 1, 'only the deferred subscriber is sent to');
+    assert.equal(mailsTo(mailed.sink, 'late@example.org').length, 1);
+    assert.ok(textOf(mailsTo(mailed.sink, 'late@example.org')[0]!).includes(article.title));
+    assert.equal(mailsTo(mailed.sink, 'calm@example.org').length, 1, 'the others wait for the next scheduled run');
+  });
 });
 
 describe('newsletter: a failure of the sending side is no bounce', () => {

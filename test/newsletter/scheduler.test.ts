@@ -39,9 +39,9 @@ describe('newsletter: the schedule', () => {
   async function scheduled(env: Record<string, string>): Promise<{ service: TestService; task: ScheduledTask }> {
     const service = await startTestService(env);
     services.push(service);
-    const task = scheduleNewsletter(service.ctx);
-    tasks.push(task);
-    return { service, task };
+    const schedule = scheduleNewsletter(service.ctx);
+    tasks.push(schedule.digest, schedule.retries);
+    return { service, task: schedule.digest };
   }
 
   for (const timeZone of ['Europe/Rome', 'America/New_York', 'UTC']) {
