@@ -61,6 +61,8 @@ export interface RunRecord {
 
 /** A pending subscription that is not confirmed within this time is dropped. */
 export const PENDING_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** Nobody can make us mail one address a confirmation more often than this. */
+export const CONFIRMATION_RESEND_INTERVAL_MS = 10 * 60 * 1000;
 /** Permanent (5xx) failures in a row after which an address is no longer mailed. */
 export const BOUNCE_LIMIT = 3;
 

@@ -154,7 +154,7 @@ const it: PageText = {
   categoryLabel: 'Categoria',
   privacyNote: 'Useremo il tuo indirizzo solo per inviarti queste email.',
   chooseOneCategory: 'Scegli almeno una categoria',
-  manageCategoriesHint: 'Scegli almeno una categoria. Per non ricevere più email, annulla l’iscrizione qui sotto.',
+  manageCategoriesHint: 'Se non ne scegli nessuna, ricevi tutte le categorie, anche quelle nuove. Per non ricevere più email, annulla l’iscrizione qui sotto.',
 };
 
 const en: PageText = {
@@ -239,7 +239,7 @@ const en: PageText = {
   categoryLabel: 'Category',
   privacyNote: 'We use your address only to send you these emails.',
   chooseOneCategory: 'Choose at least one category',
-  manageCategoriesHint: 'Choose at least one category. To get no more email, unsubscribe below.',
+  manageCategoriesHint: 'Choose none to get every category, new ones included. To get no more email, unsubscribe below.',
 };
 
 export const PAGE_TEXT: Record<Language, PageText> = { it, en };

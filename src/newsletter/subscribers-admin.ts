@@ -8,7 +8,7 @@ import { stripControlCharacters } from '../domain/text.js';
 import { fieldErrors, HttpError, parseInput, type FieldError } from '../http/errors.js';
 import { personalize } from './render-email.js';
 import { allCategorySlugs, checkCategories } from './categories.js';
-import { emailAddress } from './subscriptions.js';
+import { categoryList, emailAddress } from './subscriptions.js';
 
 const MAX_IMPORT = 100_000;
 const PREVIEW_DEFAULT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -20,7 +20,7 @@ const importedSubscriber = z.strictObject({
     .transform((name) => stripControlCharacters(name).replace(/\s+/g, ' ').trim())
     .pipe(z.string().max(100))
     .optional(),
-  categories: z.array(z.string()).min(1).max(50).optional(),
+  categories: categoryList.optional(),
 });
 
 export function listSubscribers(ctx: AppContext) {

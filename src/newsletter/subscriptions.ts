@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
+import { CONFIRMATION_RESEND_INTERVAL_MS, PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import { categoriesOf, checkCategories } from './categories.js';
 import { sendConfirmation } from './send-confirmation.js';
@@ -16,6 +16,8 @@ export interface SubscriberView {
   /** True when the subscriber chose no category: they get every one, new ones included. */
   allCategories: boolean;
   status: Exclude<SubscriberStatus, 'erased'>;
+  /** The preference centre, for pages that have just proved the address (confirmation). */
+  manageUrl: string;
 }
 
 /** One mailbox, strictly: no display name, no list, no line breaks. */
@@ -26,23 +28,35 @@ export const emailAddress = z
   .pipe(z.email({ error: 'is not a valid email address, e.g. name@example.org' }))
   .transform((email) => email.toLowerCase());
 
-export const subscriptionInput = z.strictObject({
+/** Category slugs as a form or a client sends them; unknown ones are refused by checkCategories. */
+export const categoryList = z.array(z.string()).max(50, 'at most 50 categories');
+
+const subscriptionInput = z.strictObject({
   email: emailAddress,
-  categories: z.array(z.string()).min(1, 'choose at least one category').max(50).optional(),
+  categories: categoryList.min(1, 'choose at least one category, or leave the field out for every one').optional(),
 });
 
 /**
- * Starts a subscription and sends the confirmation email. Answers the same whether the address
- * is known or not: a confirmed subscriber is left as is and gets nothing.
+ * Checks the request, then starts the subscription in the background: the answer comes before
+ * any lookup, so neither what it says nor when it comes tells whether the address is known.
  */
 export async function subscribe(ctx: AppContext, input: unknown): Promise<void> {
   const { email, categories: requested } = parseInput(subscriptionInput, input);
   const categories = checkCategories(ctx, requested);
+  ctx.background.run('subscription', () => startSubscription(ctx, email, categories));
+}
+
+/**
+ * Records a pending subscription and sends the confirmation email. A confirmed subscriber is left
+ * as is and gets nothing; an address asked for again within minutes gets no second email.
+ */
+async function startSubscription(ctx: AppContext, email: string, categories: string[]): Promise<void> {
   const { newsletter } = ctx.store;
   const now = ctx.clock();
   await forgetExpiredPending(ctx, now);
   const existing = newsletter.subscriberByEmail(email);
   if (existing?.status === 'confirmed') return;
+  if (existing?.status === 'pending' && now.getTime() - Date.parse(existing.createdAt) < CONFIRMATION_RESEND_INTERVAL_MS) return;
   // New, pending again, unsubscribed or bouncing: confirming proves the address works again.
   const pending = { status: 'pending' as const, categories, createdAt: now.toISOString(), failures: 0, bounces: 0 };
   let subscriber: SubscriberRecord;
@@ -52,9 +66,7 @@ export async function subscribe(ctx: AppContext, input: unknown): Promise<void> 
     subscriber = { id: randomUUID(), email, source: 'form', ...pending };
     await newsletter.saveSubscribers([subscriber]);
   }
-  // Sent in the background: the answer must not wait for SMTP (nor tell, by its delay, who is
-  // subscribed); a failure is for the operator.
-  ctx.background.run(`confirmation email to subscriber ${subscriber.id}`, () => sendConfirmation(ctx, subscriber, now));
+  await sendConfirmation(ctx, subscriber, now);
 }
 
 export async function confirmSubscription(ctx: AppContext, token: unknown): Promise<SubscriberView> {
@@ -70,11 +82,15 @@ export function readPreferences(ctx: AppContext, token: unknown): SubscriberView
   return view(ctx, subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', ctx.clock())));
 }
 
-/** Saves new categories; from an unsubscribed state it subscribes again (the link proves the address). */
+/**
+ * Saves new categories (none: every category, new ones included); from an unsubscribed state it
+ * subscribes again (the link proves the address).
+ */
 export async function updatePreferences(ctx: AppContext, token: unknown, categories: unknown): Promise<SubscriberView> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', now));
-  const slugs = checkCategories(ctx, parseInput(z.array(z.string()).min(1, 'choose at least one category').max(50), categories, 'categories'));
+  const chosen = parseInput(categoryList, categories, 'categories');
+  const slugs = checkCategories(ctx, chosen.length ? chosen : undefined);
   const resubscribe = subscriber.status === 'unsubscribed' ? { status: 'confirmed' as const, unsubscribedAt: undefined, watermark: now.toISOString() } : {};
   return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { categories: slugs, ...resubscribe }));
 }
@@ -116,5 +132,6 @@ function view(ctx: AppContext, subscriber: SubscriberRecord): SubscriberView {
     categories: categoriesOf(ctx, subscriber),
     allCategories: subscriber.categories.length === 0,
     status: subscriber.status as SubscriberView['status'],
+    manageUrl: subscriberLinks(ctx, subscriber.id).manageUrl,
   };
 }

@@ -23,6 +23,7 @@ export interface ArticleStore {
   byId(id: string): ArticleRecord | undefined;
   bySlug(slug: string): ArticleRecord | undefined;
   category(slug: string): Category | undefined;
+  /** Categories with at least one due article (a draft's or a scheduled article's stay hidden), by name. */
   categories(now: Date): CategoryCount[];
   /** Due articles of a scope, newest first, for feeds and pages. */
   listDue(scope: string, now: Date, offset: number, limit: number): ArticleRecord[];
@@ -102,6 +103,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     categories: (now) =>
       [...categoriesBySlug.values()]
         .map((category) => ({ ...category, count: timeline(category.slug).countDue(now.getTime()) }))
+        .filter((category) => category.count > 0)
         .sort((a, b) => a.name.localeCompare(b.name)),
     listDue: (scope, now, offset, limit) => timeline(scope).due(now.getTime(), offset, limit),
     listDueAfter: (scope, now, cursor, limit) => timeline(scope).dueAfter(now.getTime(), cursor, limit),
@@ -130,7 +132,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
       return [...candidates.values()].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)).slice(0, limit);
     },
     ensureCategories(names) {
-      return names.map((name) => {
+      const slugs = names.map((name) => {
         const slug = slugify(name);
         if (!categoriesBySlug.has(slug)) {
           const category = { slug, name };
@@ -139,6 +141,8 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
         }
         return slug;
       });
+      // "Salute" and "salute" are one category: an article is in it once.
+      return [...new Set(slugs)];
     },
     async create(fields) {
       const article: ArticleRecord = { id: randomUUID(), slug: uniqueSlug(fields.title), ...fields };

@@ -204,6 +204,23 @@ describe('articles API', () => {
       for (const category of categories) assert.deepEqual(Object.keys(category).sort(), ['count', 'feeds', 'name', 'slug', 'url']);
     });
 
+    it('names that make the same slug are one category, and an article is in it once', async () => {
+      const article = await create({ title: 'Tre nomi, una categoria', categories: ['Benessere', 'benessere', 'BENESSERE!'] });
+      assert.deepEqual(article.categories, [{ slug: 'benessere', name: 'Benessere' }]);
+      const categories = (await (await service.request('/api/categories')).json()) as { slug: string; count: number }[];
+      assert.equal(categories.find((category) => category.slug === 'benessere')?.count, 1);
+    });
+
+    it('a category whose only articles are drafts or scheduled is not listed until one is published', async () => {
+      const listed = async () => ((await (await service.request('/api/categories')).json()) as { slug: string }[]).map((category) => category.slug);
+      const draft = await create({ title: 'Bozza riservata', categories: ['Annunci riservati'], status: 'draft' });
+      await create({ title: 'Annuncio futuro', categories: ['Annunci riservati'], publishedAt: '2030-01-01T00:00:00Z' });
+      assert.ok(!(await listed()).includes('annunci-riservati'));
+      const published = await service.request(`/api/articles/${draft.id}`, { method: 'PATCH', admin: true, json: { status: 'published' } });
+      assert.equal(published.status, 200);
+      assert.ok((await listed()).includes('annunci-riservati'));
+    });
+
     it('folds accents into the slug, and a repeated title gets -2', async () => {
       const first = await create({ title: 'Perché è così' });
       const second = await create({ title: 'Perché è così' });

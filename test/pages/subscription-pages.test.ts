@@ -88,9 +88,13 @@ describe('subscription pages', () => {
     assert.deepEqual(subscriber('anna@example.org')?.categories, ['cultura', 'innovazione']);
     const saved = await (await service.page(res.headers.get('location')!)).text();
     assert.match(saved, /<p class="notice" role="status">Preferenze salvate.<\/p>/);
+    // No box ticked: every category, new ones included, as on the subscribe form.
     const none = await post('/subscriptions/manage', `token=${encodeURIComponent(token)}`);
-    assert.equal(none.status, 422);
-    assert.match(await none.text(), /Scegli almeno una categoria<\/p>/);
+    assert.equal(none.status, 303);
+    assert.deepEqual(subscriber('anna@example.org')?.categories, []);
+    const all = await (await service.page(none.headers.get('location')!)).text();
+    assert.doesNotMatch(all, /name="categories" value="[a-z-]+" checked/);
+    assert.match(all, /Se non ne scegli nessuna, ricevi tutte le categorie, anche quelle nuove/);
   });
 
   it('asks before unsubscribing on GET, and unsubscribes at once on the one-click POST from anywhere', async () => {

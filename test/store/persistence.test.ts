@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StoreLockedError } from '../../src/store/lock.js';
+import { openStore } from '../../src/store/store.js';
 import { ADMIN_TOKEN, createTestClock, freePort, makeDataDir, startTestService, type TestService } from '../helpers/service.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -203,5 +205,24 @@ describe('store persistence', () => {
       assert.deepEqual(await service.exited, { code: 0, signal: null }, service.stderr());
       assert.ok((await readStore(dir)).articles.some((article) => article.id === created.id));
     });
+  });
+});
+
+describe('store: the DATA_DIR lock', () => {
+  it('refuses a second live process, and takes over a lock left by a dead one, our own pid, or another boot', async () => {
+    const dataDir = await makeDataDir();
+    const lockFile = path.join(dataDir, 'notiziario.lock');
+
+    // A live process other than us: the parent of this test runner always exists.
+    await writeFile(lockFile, `${process.ppid}\n`);
+    await assert.rejects(openStore(dataDir), StoreLockedError);
+
+    for (const stale of ['999999999', `${process.pid}`, `${process.ppid} another-boot-id`]) {
+      await writeFile(lockFile, `${stale}\n`);
+      const store = await openStore(dataDir);
+      assert.match(await readFile(lockFile, 'utf8'), new RegExp(`^${process.pid} `));
+      await store.close();
+    }
+    await rm(dataDir, { recursive: true, force: true });
   });
 });

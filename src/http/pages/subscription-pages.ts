@@ -6,12 +6,10 @@ import {
   confirmSubscription,
   readPreferences,
   subscribe,
-  subscriberLinks,
   unsubscribe,
   updatePreferences,
   type SubscriberView,
 } from '../../newsletter/subscriptions.js';
-import { verifyToken } from '../../newsletter/tokens.js';
 import { HttpError } from '../errors.js';
 import { rejectCrossOrigin } from './cross-origin.js';
 import { PAGE_ROUTES } from './page-paths.js';
@@ -71,14 +69,14 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
     const subscriber = await confirmSubscription(ctx, req.query.token);
     if (!isActive(subscriber)) return void personal(res).send(unsubscribedPage());
     // The confirmation link proves the mailbox, so it may lead straight to the preference centre.
-    const id = verifyToken(ctx.config.secret, req.query.token, 'confirm', ctx.clock());
     const body = subscriber.allCategories ? text.confirmedAll : text.confirmedBody(categoryNames(subscriber.categories));
-    personal(res).send(message(text.confirmedHeading, [body, text.confirmedManage], { href: subscriberLinks(ctx, id).manageUrl, label: text.manageHeading }));
+    personal(res).send(message(text.confirmedHeading, [body, text.confirmedManage], { href: subscriber.manageUrl, label: text.manageHeading }));
   });
 
   function renderManage(req: Request, res: Response, token: unknown, errors = {}, status = 200): void {
     const subscriber = readPreferences(ctx, token);
-    const checked = status === 200 ? subscriber.categories : postedCategories(req.body?.categories);
+    // Every category, new ones included, shows as no box ticked, as on the subscribe form.
+    const checked = status !== 200 ? postedCategories(req.body?.categories) : subscriber.allCategories ? [] : subscriber.categories;
     const form = subscribeFormView(ctx, { categories: checked, errors });
     const view = {
       form,
