@@ -23,6 +23,8 @@ export interface Config {
   siteDescription: string;
   siteLanguage: string;
   feedPageSize: number;
+  /** Express's `trust proxy`: whose X-Forwarded-For tells the client address (a hop count or names/addresses). */
+  trustProxy: number | string[];
   dkim?: { domainName: string; keySelector: string; privateKey: string };
 }
 
@@ -61,6 +63,12 @@ const envSchema = z.object({
     .default('it')
     .refine(isLanguageTag, { message: 'is not a BCP 47 language tag (e.g. it, en-GB)' }),
   FEED_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .refine((value) => /^(\d+|((loopback|linklocal|uniquelocal|[0-9a-f.:/]+)\s*(,\s*|$))+)$/i.test(value), 'is not a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDRs')
+    .transform((value) => (/^\d+$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim()))),
   DKIM_DOMAIN: optional,
   DKIM_SELECTOR: optional,
   DKIM_PRIVATE_KEY_FILE: optional,
@@ -99,9 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: parsed.HOST,
     baseUrl: (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
     dataDir,
-    adminToken: parsed.ADMIN_TOKEN ?? readOrCreateSecret(adminTokenFile!),
+    adminToken: parsed.ADMIN_TOKEN ?? readOrCreateSecret('ADMIN_TOKEN', adminTokenFile!),
     adminTokenFile,
-    secret: parsed.SECRET ?? readOrCreateSecret(path.join(dataDir, 'secret')),
+    secret: parsed.SECRET ?? readOrCreateSecret('SECRET', path.join(dataDir, 'secret')),
     smtpUrl: parsed.SMTP_URL,
     mailFrom: parsed.MAIL_FROM,
     newsletterCron: parsed.NEWSLETTER_CRON,
@@ -110,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteDescription: parsed.SITE_DESCRIPTION,
     siteLanguage: parsed.SITE_LANGUAGE,
     feedPageSize: parsed.FEED_PAGE_SIZE,
+    trustProxy: parsed.TRUST_PROXY,
     dkim: dkimOptions(parsed),
   };
 }
@@ -136,8 +145,13 @@ function dkimOptions(parsed: z.infer<typeof envSchema>): Config['dkim'] {
 }
 
 /** Reads a generated secret, creating it once (mode 0600) when the file does not exist. */
-function readOrCreateSecret(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+function readOrCreateSecret(variable: string, file: string): string {
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim();
+    // An empty or cut file (a crash while it was first written) must not become an empty key.
+    if (saved.length < 16) throw new ConfigError(variable, `is not set and ${file} holds no usable value: delete the file to generate a new one, or set ${variable}`);
+    return saved;
+  }
   const value = randomBytes(32).toString('base64url');
   writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
   return value;

@@ -24,11 +24,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     ctx.log.info({ signal }, 'stopping');
-    await schedule.stop();
-    // A run in progress pauses first, so a manual run's request can be answered and closed.
-    await ctx.newsletter.stop();
-    await http.close();
-    await closeContext(ctx);
+    try {
+      await schedule.stop();
+      // A run in progress pauses first, so a manual run's request can be answered and closed.
+      await ctx.newsletter.stop();
+      await http.close();
+      await closeContext(ctx);
+    } catch (err) {
+      ctx.log.error({ err }, 'unable to stop cleanly');
+      process.exit(1);
+    }
     ctx.log.info('stopped');
     process.exit(0);
   };

@@ -2,7 +2,7 @@
 // secrets are written once (mode 0600) and reused.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,7 @@ describe('configuration', () => {
     ['SITE_LANGUAGE', 'it_IT!'],
     ['FEED_PAGE_SIZE', '0'],
     ['ADMIN_TOKEN', 'short'],
+    ['TRUST_PROXY', 'everybody'],
   ];
   for (const [variable, value] of badValues) {
     it(`${variable}=${JSON.stringify(value)} throws a ConfigError naming ${variable}`, () => {
@@ -96,6 +97,17 @@ describe('configuration', () => {
     const second = loadConfig({ DATA_DIR: dataDir });
     assert.equal(second.adminToken, first.adminToken);
     assert.equal(second.secret, first.secret);
+  });
+
+  it('refuses an empty or cut generated secret file, naming the variable', async () => {
+    await writeFile(path.join(dataDir, 'secret'), '\n');
+    assert.throws(() => loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: 'given-admin-token-0123456789' }), (err: unknown) => err instanceof ConfigError && err.variable === 'SECRET');
+  });
+
+  it('TRUST_PROXY takes a hop count or a list of proxies', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: dataDir }).trustProxy, ['loopback']);
+    assert.equal(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.deepEqual(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
   });
 
   it('uses ADMIN_TOKEN and SECRET when given, writing no file for them', async () => {

@@ -1,10 +1,8 @@
 // Creating, changing and deleting articles: validated input in, stored article out. Used by the
 // API and by the demo content, so both follow the same rules.
 import type { AppContext } from '../context.js';
-import { cleanContent, toIsoDate, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
+import { cleanContent, hasDerivedSummary, toIsoDate, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
 import type { ArticleRecord } from '../domain/article.js';
-import { htmlToText } from '../domain/sanitize.js';
-import { summarize } from '../domain/text.js';
 import { HttpError, type FieldError } from '../http/errors.js';
 import type { ArticleFields } from '../store/articles.js';
 
@@ -34,8 +32,7 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   const changes: Partial<ArticleFields> = { ...plain, updatedAt: ctx.clock().toISOString() };
   if (contentHtml !== undefined) {
     // A summary that was cut from the old text follows the new text; a written one stays.
-    const summaryWasDerived = before.summary === summarize(htmlToText(before.contentHtml));
-    Object.assign(changes, cleanContent(contentHtml, summary ?? (summaryWasDerived ? undefined : before.summary)));
+    Object.assign(changes, cleanContent(contentHtml, summary ?? (hasDerivedSummary(before) ? undefined : before.summary)));
   } else if (summary !== undefined) {
     changes.summary = summary;
   }

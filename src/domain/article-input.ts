@@ -53,6 +53,11 @@ export const updateArticleSchema = z.strictObject({
 export type CreateArticleInput = z.infer<typeof createArticleSchema>;
 export type UpdateArticleInput = z.infer<typeof updateArticleSchema>;
 
+/** True when the summary was cut from the text, not written by the editor. */
+export function hasDerivedSummary(article: { summary: string; contentHtml: string }): boolean {
+  return article.summary === summarize(htmlToText(article.contentHtml));
+}
+
 /** Clean HTML and, when the editor gave none, a summary cut from its text. */
 export function cleanContent(contentHtml: string, summary?: string): { contentHtml: string; summary: string } {
   const clean = sanitizeArticleHtml(contentHtml);

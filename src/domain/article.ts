@@ -25,8 +25,10 @@ export interface ArticleRecord {
 }
 
 /** An article as the API shows it. */
-export interface ArticleView extends Omit<ArticleRecord, 'categories' | 'related'> {
+export interface ArticleView extends Omit<ArticleRecord, 'categories' | 'related' | 'imageUrl'> {
   categories: Category[];
+  /** Every field of the contract is present: `null` when the article has no image. */
+  imageUrl: string | null;
   url: string;
   related: string[];
 }

@@ -1,7 +1,7 @@
 // The feed URLs, answered straight from the cache on node:http, before Express's routing:
 // conditional requests first (304), HEAD, CORS and caching headers on every answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../http/errors.js';
+import { parsePageNumber } from '../http/page-number.js';
 import { SITE_SCOPE } from '../store/articles.js';
 import type { FeedCache, RenderedFeed } from './feed-cache.js';
 import type { FeedFormat } from './feed-urls.js';
@@ -20,7 +20,7 @@ export function serveFeed(cache: FeedCache, req: IncomingMessage, res: ServerRes
   const queryStart = url.indexOf('?');
   const match = FEED_PATH.exec(queryStart === -1 ? url : url.slice(0, queryStart));
   if (!match) return false;
-  const page = queryStart === -1 ? 1 : pageNumber(url.slice(queryStart + 1));
+  const page = queryStart === -1 ? 1 : parsePageNumber(new URLSearchParams(url.slice(queryStart + 1)).get('page'));
   const feed = cache.get(match[1] ?? SITE_SCOPE, FORMAT_BY_FILE[match[2]!]!, page);
   const headers = headersFor(feed);
   if (isNotModified(req, feed)) {
@@ -55,15 +55,6 @@ function headersFor(feed: RenderedFeed): FeedHeaders {
     builtHeaders.set(feed, headers);
   }
   return headers;
-}
-
-function pageNumber(query: string): number {
-  const value = new URLSearchParams(query).get('page');
-  if (value === null) return 1;
-  if (!/^[1-9]\d{0,6}$/.test(value)) {
-    throw new HttpError(400, 'Invalid page', 'page must be a whole number from 1', [{ field: 'page', message: 'must be a whole number from 1' }]);
-  }
-  return Number(value);
 }
 
 /** RFC 9110 §13.2.2: If-None-Match wins; otherwise "not modified since" the given date. */

@@ -16,7 +16,8 @@ export function createApp(ctx: AppContext): express.Express {
   const auth = createAdminCheck(ctx.config.adminToken);
   const subscribeLimiter = createSubscribeLimiter();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client address (for the subscribe rate limit) comes from X-Forwarded-For only via these proxies.
+  app.set('trust proxy', ctx.config.trustProxy);
 
   // Feeds are normally answered before Express (see server.ts); this serves the same URLs when
   // the request reaches Express, and turns their errors (unknown category, bad page) into problems.

@@ -8,6 +8,7 @@ export function presentArticle(ctx: AppContext, article: ArticleRecord): Article
   const { related, categories, ...fields } = article;
   return {
     ...fields,
+    imageUrl: article.imageUrl ?? null,
     categories: categories.flatMap((slug) => articles.category(slug) ?? []),
     url: articleUrl(ctx.config.baseUrl, article.slug),
     related: articles.related(article, ctx.clock()).map((other) => other.slug),

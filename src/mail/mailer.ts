@@ -56,7 +56,7 @@ export function createMailer(options: MailerOptions): Mailer {
       // The file name tells whose message it is without showing the address, so it can be erased.
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${recipientKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
       // Written whole or not at all: a mail client never opens half a message.
-      await writeFile(path.join(outbox, `.${name}.tmp`), info.message as Buffer);
+      await writeFile(path.join(outbox, `.${name}.tmp`), info.message as Buffer, { mode: 0o600 });
       await rename(path.join(outbox, `.${name}.tmp`), path.join(outbox, name));
     },
     async forgetRecipient(address) {

@@ -44,7 +44,7 @@ const PLACEHOLDERS: Record<keyof Recipient, string> = {
   manageUrl: '%%MANAGE_URL%%',
   unsubscribeUrl: '%%UNSUBSCRIBE_URL%%',
 };
-const MAX_CACHED_DIGESTS = 500;
+const MAX_CACHED_EMAILS = 500;
 const KEY_OF_PLACEHOLDER = new Map(Object.entries(PLACEHOLDERS).map(([key, placeholder]) => [placeholder, key as keyof Recipient]));
 const PLACEHOLDER_PATTERN = new RegExp(`(${Object.values(PLACEHOLDERS).join('|')})`);
 
@@ -73,36 +73,45 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
     return (await mjml2html(mjml, { validationLevel: 'strict' })).html;
   }
 
+  /** One compile per distinct email: later requests for the same content share it. */
+  function once(key: string, render: () => Promise<EmailTemplate>): Promise<EmailTemplate> {
+    let rendered = cache.get(key);
+    if (!rendered) {
+      if (cache.size >= MAX_CACHED_EMAILS) cache.clear();
+      rendered = render();
+      cache.set(key, rendered);
+      rendered.catch(() => cache.delete(key));
+    }
+    return rendered;
+  }
+
   const renderer: EmailRenderer = {
-    async confirmation(categories) {
+    confirmation(categories) {
       const names = categories.map((category) => category.name).join(', ');
-      const html = await compile('confirm.mjml.njk', {
-        title: text.confirmTitle,
-        preview: text.confirmIntro(site.title, names),
-        heading: text.confirmTitle,
-        intro: text.confirmIntro(site.title, names),
-        button: text.confirmButton,
-        expiry: text.confirmExpiry,
-        ignore: text.confirmIgnore,
-      });
-      const plain = [text.confirmTitle, '', text.confirmIntro(site.title, names), '', `${text.confirmButton}: ${PLACEHOLDERS.confirmUrl}`, '', text.confirmExpiry, text.confirmIgnore, ''];
-      return { subject: text.confirmSubject(site.title), html, text: plain.join('\n') };
+      return once(`confirm:${names}`, () => renderConfirmation(names));
     },
     digest(sections) {
       const key = JSON.stringify(sections.map((s) => [s.category.slug, s.articles.map((a) => `${a.id}@${a.updatedAt}`)]));
-      let rendered = cache.get(key);
-      if (!rendered) {
-        if (cache.size >= MAX_CACHED_DIGESTS) cache.clear();
-        rendered = renderDigest(sections);
-        cache.set(key, rendered);
-        rendered.catch(() => cache.delete(key));
-      }
-      return rendered;
+      return once(`digest:${key}`, () => renderDigest(sections));
     },
     get compiles() {
       return compiles;
     },
   };
+
+  async function renderConfirmation(names: string): Promise<EmailTemplate> {
+    const html = await compile('confirm.mjml.njk', {
+      title: text.confirmTitle,
+      preview: text.confirmIntro(site.title, names),
+      heading: text.confirmTitle,
+      intro: text.confirmIntro(site.title, names),
+      button: text.confirmButton,
+      expiry: text.confirmExpiry,
+      ignore: text.confirmIgnore,
+    });
+    const plain = [text.confirmTitle, '', text.confirmIntro(site.title, names), '', `${text.confirmButton}: ${PLACEHOLDERS.confirmUrl}`, '', text.confirmExpiry, text.confirmIgnore, ''];
+    return { subject: text.confirmSubject(site.title), html, text: plain.join('\n') };
+  }
 
   async function renderDigest(sections: DigestSection[]): Promise<EmailTemplate> {
     const view = digestView(site, text, sections);
@@ -111,7 +120,7 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
   }
 
   // Checked at start with sample content: strict validation throws on a template error.
-  await renderer.confirmation([{ slug: 'sample', name: 'Sample' }]);
+  await renderConfirmation('Sample');
   await renderDigest([{ category: { slug: 'sample', name: 'Sample' }, articles: [] }]);
   compiles = 0;
   return renderer;

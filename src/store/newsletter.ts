@@ -20,8 +20,8 @@ export interface NewsletterStore {
   subscriberById(id: string): SubscriberRecord | undefined;
   subscriberByEmail(email: string): SubscriberRecord | undefined;
   subscribers(): readonly SubscriberRecord[];
-  /** Adds new subscribers and applies changes to existing ones, in one write. */
-  saveSubscribers(added: SubscriberRecord[], changed?: { id: string; changes: Partial<SubscriberRecord> }[]): Promise<void>;
+  /** Adds new subscribers, in one write. */
+  saveSubscribers(added: SubscriberRecord[]): Promise<void>;
   updateSubscriber(id: string, changes: Partial<SubscriberRecord>): Promise<SubscriberRecord>;
   removeSubscribers(ids: readonly string[]): Promise<void>;
   runs(): readonly RunRecord[];
@@ -88,13 +88,12 @@ export function createNewsletterStore(db: Database<NewsletterData>, journal: Jou
     subscriberById: (id) => byId.get(id),
     subscriberByEmail: (email) => byEmail.get(email.toLowerCase()),
     subscribers: () => data.subscribers,
-    async saveSubscribers(added, changed = []) {
+    async saveSubscribers(added) {
       for (const subscriber of added) {
         data.subscribers.push(subscriber);
         byId.set(subscriber.id, subscriber);
         byEmail.set(subscriber.email, subscriber);
       }
-      for (const { id, changes } of changed) changeSubscriber(id, changes);
       await db.persist();
     },
     async updateSubscriber(id, changes) {

@@ -62,7 +62,7 @@ describe('articles API', () => {
       assert.equal(res.status, 201);
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
       const article = (await res.json()) as Article;
-      assert.equal(res.headers.get('location'), `/api/articles/${article.id}`);
+      assert.equal(res.headers.get('location'), `${service.ctx.config.baseUrl}/api/articles/${article.id}`);
       assert.match(article.id, /^[0-9a-f-]{36}$/);
       assert.equal(article.slug, 'nuovo-bando-per-le-biblioteche');
       assert.equal(article.title, 'Nuovo bando per le biblioteche');
@@ -71,7 +71,7 @@ describe('articles API', () => {
       assert.deepEqual(article.categories, [{ slug: 'cultura', name: 'Cultura' }]);
       assert.equal(article.url, `${service.url}/articles/${article.slug}`);
       assert.equal(article.publishedAt, service.clock().toISOString());
-      const located = await service.request(res.headers.get('location')!);
+      const located = await fetch(res.headers.get('location')!);
       assert.equal(located.status, 200);
       assert.deepEqual(await located.json(), article);
     });

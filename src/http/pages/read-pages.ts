@@ -1,13 +1,14 @@
 // The pages people read: the home page, a page per category, a page per article. Only due,
 // published articles are shown; anything else is a readable 404.
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { AppContext } from '../../context.js';
+import { hasDerivedSummary } from '../../domain/article-input.js';
 import { isDue, type ArticleRecord } from '../../domain/article.js';
-import { htmlToText } from '../../domain/sanitize.js';
-import { escapeHtml, summarize } from '../../domain/text.js';
+import { escapeHtml } from '../../domain/text.js';
 import { articleUrl, scopePath } from '../../feeds/feed-urls.js';
 import { SITE_SCOPE } from '../../store/articles.js';
 import { HttpError } from '../errors.js';
+import { parsePageNumber } from '../page-number.js';
 import { PAGE_ROUTES } from './page-paths.js';
 import { articleCard, categoryFeeds, pagination } from './page-views.js';
 import type { PageRenderer } from './render-page.js';
@@ -17,15 +18,6 @@ import { subscribeFormView } from './subscribe-form.js';
 export const ARTICLES_PER_PAGE = 10;
 /** Read pages change when an article is published; a minute of caching is harmless. */
 const READ_PAGE_CACHE = 'public, max-age=60';
-
-function pageNumber(req: Request): number {
-  const value = req.query.page;
-  if (value === undefined) return 1;
-  if (typeof value !== 'string' || !/^[1-9]\d{0,5}$/.test(value)) {
-    throw new HttpError(400, 'Invalid page', 'page must be a whole number from 1', [{ field: 'page', message: 'must be a whole number from 1' }]);
-  }
-  return Number(value);
-}
 
 function sendPage(res: Response, html: string): void {
   res.set('Cache-Control', READ_PAGE_CACHE).type('html').send(html);
@@ -47,7 +39,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
   }
 
   router.get(PAGE_ROUTES.home, (req, res) => {
-    const list = listPage(SITE_SCOPE, pageNumber(req), paths.home);
+    const list = listPage(SITE_SCOPE, parsePageNumber(req.query.page), paths.home);
     const categories = articles.categories(ctx.clock()).map((category) => ({ ...category, href: paths.category(category.slug) }));
     const html = pages.render(
       'home.njk',
@@ -60,7 +52,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
   router.get(PAGE_ROUTES.category, (req, res) => {
     const category = articles.category(req.params.slug!);
     if (!category) throw HttpError.notFound(`There is no category "${req.params.slug}"`);
-    const list = listPage(category.slug, pageNumber(req), paths.category(category.slug));
+    const list = listPage(category.slug, parsePageNumber(req.query.page), paths.category(category.slug));
     const feeds = categoryFeeds(ctx, category);
     const html = pages.render(
       'category.njk',
@@ -79,7 +71,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
       article: { ...articleCard(ctx, paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt },
       related: articles.related(article, now).map((other) => articleCard(ctx, paths, other)),
       // A summary cut from the text would repeat the first paragraph; only a written one is shown.
-      showSummary: article.summary !== summarize(htmlToText(article.contentHtml)),
+      showSummary: !hasDerivedSummary(article),
     });
     sendPage(res, html);
   });

@@ -55,7 +55,7 @@ export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
 
   router.post('/api/articles', auth.requireAdmin, parseJson, async (req, res) => {
     const article = await createArticle(ctx, parseInput(createArticleSchema, jsonBody(req)));
-    res.status(201).location(`/api/articles/${article.id}`).json(presentArticle(ctx, article));
+    res.status(201).location(`${ctx.config.baseUrl}/api/articles/${article.id}`).json(presentArticle(ctx, article));
   });
 
   router.patch('/api/articles/:id', auth.requireAdmin, parseJson, async (req, res) => {
