@@ -6,7 +6,8 @@ import { stripControlCharacters, summarize } from './text.js';
 
 const MAX_CONTENT = 1_000_000;
 
-const plainText = (max: number) =>
+/** One line of text: control characters gone, white space folded, 1 to `max` characters. */
+export const plainText = (max: number) =>
   z
     .string()
     .transform((text) => stripControlCharacters(text).replace(/\s+/g, ' ').trim())

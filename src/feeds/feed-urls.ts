@@ -6,11 +6,17 @@ export type FeedFormat = (typeof FEED_FORMATS)[number];
 
 export const FEED_FILES: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
 
+/** Media types, as `<link rel="alternate" type>` wants them. */
+export const FEED_MEDIA_TYPES: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
+
 export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml; charset=utf-8',
-  atom: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
+  rss: `${FEED_MEDIA_TYPES.rss}; charset=utf-8`,
+  atom: `${FEED_MEDIA_TYPES.atom}; charset=utf-8`,
+  json: `${FEED_MEDIA_TYPES.json}; charset=utf-8`,
 };
+
+/** What people call each format. */
+export const FEED_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
 
 /** The path of a scope's HTML page: `/` for the site, `/categories/{slug}` for a category. */
 export function scopePath(scope: string): string {

@@ -2,20 +2,15 @@
 import type { Category } from '../domain/article.js';
 import { escapeHtml } from '../domain/text.js';
 import { SITE_SCOPE } from '../store/articles.js';
-import { FEED_FORMATS, feedUrls, scopePath, type FeedFormat } from './feed-urls.js';
-
-const FORMAT_LABELS: Record<FeedFormat, { label: string; type: string }> = {
-  rss: { label: 'RSS', type: 'rss' },
-  atom: { label: 'Atom', type: 'atom' },
-  json: { label: 'JSON Feed', type: 'json' },
-};
+import { FEED_FORMATS, FEED_NAMES, feedUrls, scopePath } from './feed-urls.js';
 
 export function renderOpml(site: { baseUrl: string; title: string }, categories: Category[], updated: Date): string {
   const outline = (scope: string, title: string) => {
     const urls = feedUrls(site.baseUrl, scope);
     const feeds = FEED_FORMATS.map(
       (format) =>
-        `      <outline type="${FORMAT_LABELS[format].type}" text="${escapeHtml(`${title} (${FORMAT_LABELS[format].label})`)}" title="${escapeHtml(title)}" xmlUrl="${escapeHtml(urls[format])}" htmlUrl="${escapeHtml(site.baseUrl + scopePath(scope))}"/>`,
+        // OPML 2.0: a subscription is type="rss" whatever the feed's format.
+        `      <outline type="rss" text="${escapeHtml(`${title} (${FEED_NAMES[format]})`)}" title="${escapeHtml(title)}" xmlUrl="${escapeHtml(urls[format])}" htmlUrl="${escapeHtml(site.baseUrl + scopePath(scope))}"/>`,
     );
     return [`    <outline text="${escapeHtml(title)}">`, ...feeds, '    </outline>'].join('\n');
   };

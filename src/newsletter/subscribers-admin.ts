@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { plainText } from '../domain/article-input.js';
 import { groupDigest, type SubscriberRecord } from '../domain/newsletter.js';
-import { stripControlCharacters } from '../domain/text.js';
 import { fieldErrors, HttpError, parseInput, type FieldError } from '../http/errors.js';
-import { personalize } from './render-email.js';
 import { allCategorySlugs, checkCategories } from './categories.js';
+import { personalize } from './render-email.js';
 import { categoryList, emailAddress } from './subscriptions.js';
 
 const MAX_IMPORT = 100_000;
@@ -15,11 +15,8 @@ const PREVIEW_DEFAULT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const importedSubscriber = z.strictObject({
   email: emailAddress,
-  name: z
-    .string()
-    .transform((name) => stripControlCharacters(name).replace(/\s+/g, ' ').trim())
-    .pipe(z.string().max(100))
-    .optional(),
+  // A list from another service often has empty names: no name, not an error.
+  name: z.preprocess((name) => (typeof name === 'string' && !name.trim() ? undefined : name), plainText(100).optional()),
   categories: categoryList.optional(),
 });
 

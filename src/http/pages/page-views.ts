@@ -2,7 +2,7 @@
 // so templates hold no logic beyond loops and conditions.
 import type { AppContext } from '../../context.js';
 import type { ArticleRecord, Category } from '../../domain/article.js';
-import { feedUrls, FEED_FORMATS, type FeedFormat } from '../../feeds/feed-urls.js';
+import { FEED_FORMATS, FEED_MEDIA_TYPES, FEED_NAMES, feedUrls } from '../../feeds/feed-urls.js';
 import { SITE_SCOPE } from '../../store/articles.js';
 import type { PagePaths } from './page-paths.js';
 
@@ -18,17 +18,15 @@ export interface FeedGroup {
   links: FeedLink[];
 }
 
-const FORMAT_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
-const FORMAT_TYPES: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
 
 function feedGroup(ctx: AppContext, scope: string, name: string): FeedGroup {
   const urls = feedUrls(ctx.config.baseUrl, scope);
   return {
     name,
     links: FEED_FORMATS.map((format) => ({
-      format: FORMAT_NAMES[format],
-      type: FORMAT_TYPES[format],
-      title: `${name} (${FORMAT_NAMES[format]})`,
+      format: FEED_NAMES[format],
+      type: FEED_MEDIA_TYPES[format],
+      title: `${name} (${FEED_NAMES[format]})`,
       href: urls[format],
     })),
   };
