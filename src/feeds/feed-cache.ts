@@ -102,10 +102,7 @@ function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: F
     summary: article.summary,
     contentHtml: article.contentHtml,
     author: article.author,
-    categories: article.categories.flatMap((slug) => {
-      const found = store.category(slug);
-      return found ? [{ ...found, url: site.baseUrl + scopePath(slug) }] : [];
-    }),
+    categories: store.categoriesOf(article.categories).map((category) => ({ ...category, url: site.baseUrl + scopePath(category.slug) })),
     imageUrl: article.imageUrl,
     publishedAt: new Date(article.publishedAt),
     updatedAt: new Date(article.updatedAt),

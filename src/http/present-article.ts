@@ -9,7 +9,7 @@ export function presentArticle(ctx: AppContext, article: ArticleRecord): Article
   return {
     ...fields,
     imageUrl: article.imageUrl ?? null,
-    categories: categories.flatMap((slug) => articles.category(slug) ?? []),
+    categories: articles.categoriesOf(categories),
     url: articleUrl(ctx.config.baseUrl, article.slug),
     related: articles.related(article, ctx.clock()).map((other) => other.slug),
   };

@@ -183,7 +183,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   let mail: EmailTemplate;
   const links = subscriberLinks(ctx, subscriber.id);
   try {
-    const categories = followedCategories(subscriber, () => scope.allSlugs).flatMap((slug) => articles.category(slug) ?? []);
+    const categories = articles.categoriesOf(followedCategories(subscriber, () => scope.allSlugs));
     const template = await ctx.emails.digest(groupDigest(chosen, categories));
     mail = personalize(template, { greeting: scope.greeting(subscriber.name), ...links });
   } catch (err) {

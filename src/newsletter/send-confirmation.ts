@@ -8,7 +8,7 @@ import { createToken } from './tokens.js';
 
 export async function sendConfirmation(ctx: AppContext, subscriber: SubscriberRecord, now: Date): Promise<void> {
   const { articles } = ctx.store;
-  const categories = categoriesOf(ctx, subscriber).flatMap((slug) => articles.category(slug) ?? []);
+  const categories = articles.categoriesOf(categoriesOf(ctx, subscriber));
   const token = createToken(ctx.config.secret, subscriber.id, 'confirm', new Date(now.getTime() + PENDING_LIFETIME_MS));
   const template = await ctx.emails.confirmation(categories);
   const mail = personalize(template, { confirmUrl: `${ctx.config.baseUrl}/subscriptions/confirm?token=${encodeURIComponent(token)}` });

@@ -80,7 +80,7 @@ export async function previewDigest(ctx: AppContext, categoriesParam: unknown): 
   const since = lastRun ? new Date(lastRun.startedAt) : new Date(now.getTime() - PREVIEW_DEFAULT_WINDOW_MS);
   const articles = ctx.store.articles.listDueSince(slugs, now, since);
   if (articles.length === 0) throw HttpError.notFound(`Nothing new in these categories since ${since.toISOString()}: no newsletter would be sent`);
-  const categories = slugs.flatMap((slug) => ctx.store.articles.category(slug) ?? []);
+  const categories = ctx.store.articles.categoriesOf(slugs);
   const template = await ctx.emails.digest(groupDigest(articles, categories));
   return personalize(template, { greeting: '', manageUrl: '#preview', unsubscribeUrl: '#preview' }).html;
 }

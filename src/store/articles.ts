@@ -23,6 +23,8 @@ export interface ArticleStore {
   byId(id: string): ArticleRecord | undefined;
   bySlug(slug: string): ArticleRecord | undefined;
   category(slug: string): Category | undefined;
+  /** The categories of these slugs, in their order; unknown slugs are left out. */
+  categoriesOf(slugs: readonly string[]): Category[];
   /** Categories with at least one due article (a draft's or a scheduled article's stay hidden), by name. */
   categories(now: Date): CategoryCount[];
   /** Due articles of a scope, newest first, for feeds and pages. */
@@ -40,6 +42,9 @@ export interface ArticleStore {
   remove(id: string): Promise<ArticleRecord | undefined>;
   onChange(listener: ChangeListener): void;
 }
+
+/** ISO dates of one format sort as strings; no locale rules needed. */
+const newestFirst = (a: ArticleRecord, b: ArticleRecord) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0);
 
 export function createArticleStore(db: Database<ContentData>): ArticleStore {
   const byId = new Map<string, ArticleRecord>();
@@ -100,6 +105,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     byId: (id) => byId.get(id),
     bySlug: (slug) => bySlug.get(slug),
     category: (slug) => categoriesBySlug.get(slug),
+    categoriesOf: (slugs) => slugs.flatMap((slug) => categoriesBySlug.get(slug) ?? []),
     categories: (now) =>
       [...categoriesBySlug.values()]
         .map((category) => ({ ...category, count: timeline(category.slug).countDue(now.getTime()) }))
@@ -112,7 +118,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
       for (const slug of categories) {
         for (const article of timeline(slug).dueSince(now.getTime(), since.getTime())) seen.set(article.id, article);
       }
-      return [...seen.values()].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+      return [...seen.values()].sort(newestFirst);
     },
     countDue: (scope, now) => timeline(scope).countDue(now.getTime()),
     nextDueAt: (scope, now) => timeline(scope).nextDueAt(now.getTime()),
@@ -129,7 +135,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
           if (other.id !== article.id) candidates.set(other.id, other);
         }
       }
-      return [...candidates.values()].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)).slice(0, limit);
+      return [...candidates.values()].sort(newestFirst).slice(0, limit);
     },
     ensureCategories(names) {
       const slugs = names.map((name) => {

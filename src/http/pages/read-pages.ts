@@ -81,7 +81,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
 
 function articleMeta(ctx: AppContext, article: ArticleRecord) {
   const url = articleUrl(ctx.config.baseUrl, article.slug);
-  const categories = article.categories.flatMap((slug) => ctx.store.articles.category(slug) ?? []);
+  const categories = ctx.store.articles.categoriesOf(article.categories);
   return {
     title: article.title,
     description: article.summary,
