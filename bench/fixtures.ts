@@ -82,7 +82,7 @@ async function writeStoreFile(file: string, count: number): Promise<void> {
   const step = (YEARS_OF_ARCHIVE * YEAR) / count;
   const handle = await open(file, 'w', 0o600);
   try {
-    await handle.write(`{"schemaVersion":${CONTENT_SCHEMA.version},"categories":${JSON.stringify(CATEGORIES)},"articles":[`);
+    await handle.write(`{"schemaVersion":${CONTENT_SCHEMA.version},"retiredSlugs":[],"categories":${JSON.stringify(CATEGORIES)},"articles":[`);
     const batchSize = 1000;
     for (let start = 0; start < count; start += batchSize) {
       const batch: string[] = [];

@@ -28,6 +28,11 @@ export class HttpError extends Error {
   static notFound(detail: string): HttpError {
     return new HttpError(404, 'Not found', detail);
   }
+
+  /** An article that was deleted: gone for good, which feed readers and search engines respect. */
+  static articleGone(slug: string): HttpError {
+    return new HttpError(410, 'Gone', `The article "${slug}" was deleted`);
+  }
 }
 
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {

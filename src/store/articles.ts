@@ -22,6 +22,8 @@ export type ChangeListener = (scopes: ReadonlySet<string>) => void;
 export interface ArticleStore {
   byId(id: string): ArticleRecord | undefined;
   bySlug(slug: string): ArticleRecord | undefined;
+  /** True for the slug of an article that was deleted (its URL is gone for good). */
+  isRetired(slug: string): boolean;
   category(slug: string): Category | undefined;
   /** The categories of these slugs, in their order; unknown slugs are left out. */
   categoriesOf(slugs: readonly string[]): Category[];
@@ -86,10 +88,13 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     for (const scope of scopesOf(article)) timelines.get(scope)?.remove(article);
   }
 
+  const retiredSlugs = new Set(db.data.retiredSlugs);
+  const taken = (slug: string) => bySlug.has(slug) || retiredSlugs.has(slug);
+
   function uniqueSlug(title: string): string {
     const base = slugify(title);
     let slug = base;
-    for (let n = 2; bySlug.has(slug); n += 1) slug = `${base}-${n}`;
+    for (let n = 2; taken(slug); n += 1) slug = `${base}-${n}`;
     return slug;
   }
 
@@ -104,6 +109,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
   return {
     byId: (id) => byId.get(id),
     bySlug: (slug) => bySlug.get(slug),
+    isRetired: (slug) => retiredSlugs.has(slug),
     category: (slug) => categoriesBySlug.get(slug),
     categoriesOf: (slugs) => slugs.flatMap((slug) => categoriesBySlug.get(slug) ?? []),
     categories: (now) =>
@@ -172,6 +178,8 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
       if (!article) return undefined;
       unindex(article);
       db.data.articles.splice(db.data.articles.indexOf(article), 1);
+      retiredSlugs.add(article.slug);
+      db.data.retiredSlugs.push(article.slug);
       await commit(article);
       return article;
     },

@@ -13,6 +13,8 @@ export interface ContentData {
   schemaVersion: number;
   articles: ArticleRecord[];
   categories: Category[];
+  /** Slugs of deleted articles: never given to another article, so old links never mislead. */
+  retiredSlugs: string[];
 }
 
 export interface NewsletterData {
@@ -25,11 +27,13 @@ export interface NewsletterData {
 }
 
 export const CONTENT_SCHEMA: FileSchema<ContentData> = {
-  version: 1,
-  empty: () => ({ schemaVersion: 1, articles: [], categories: [] }),
+  version: 2,
+  empty: () => ({ schemaVersion: 2, articles: [], categories: [], retiredSlugs: [] }),
   migrations: {
     // Files written before the version field existed held only articles and categories.
     0: (data) => ({ articles: data.articles ?? [], categories: data.categories ?? [] }),
+    // Version 2 remembers the slugs of deleted articles; earlier deletions are not known.
+    1: (data) => ({ ...data, retiredSlugs: [] }),
   },
 };
 

@@ -120,13 +120,17 @@ describe('articles API', () => {
       assert.equal(((await (await get(before.slug)).json()) as Article).title, 'Titolo definitivo');
     });
 
-    it('deletes an article: 204, then 404', async () => {
+    it('deletes an article: 204, then 404 by id and 410 by its slug, which no other article takes', async () => {
       const article = await create({ title: 'Da cancellare' });
       const res = await service.request(`/api/articles/${article.id}`, { method: 'DELETE', admin: true });
       assert.equal(res.status, 204);
       await expectProblem(await get(article.id), 404);
-      await expectProblem(await get(article.slug), 404);
+      await expectProblem(await get(article.slug), 410);
       await expectProblem(await service.request(`/api/articles/${article.id}`, { method: 'DELETE', admin: true }), 404);
+      const page = await service.request(`/articles/${article.slug}`, { headers: { accept: 'text/html' } });
+      assert.equal(page.status, 410, 'the old page says it is gone for good');
+      const successor = await create({ title: 'Da cancellare' });
+      assert.equal(successor.slug, 'da-cancellare-2', 'an old link never leads to another article');
     });
   });
 

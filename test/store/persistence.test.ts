@@ -6,6 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StoreLockedError } from '../../src/store/lock.js';
+import { CONTENT_SCHEMA } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/store.js';
 import { ADMIN_TOKEN, createTestClock, freePort, makeDataDir, startTestService, type TestService } from '../helpers/service.js';
 
@@ -128,7 +129,8 @@ describe('store persistence', () => {
     await writeFile(path.join(dir, STORE_FILE), JSON.stringify({ articles: [article], categories: [{ slug: 'storia', name: 'Storia' }] }));
     const service = await start(dir);
     const stored = await readStore(dir);
-    assert.ok((stored.schemaVersion ?? 0) >= 1, 'schemaVersion written');
+    assert.equal(stored.schemaVersion, CONTENT_SCHEMA.version, 'migrated through every version');
+    assert.deepEqual((stored as { retiredSlugs?: string[] }).retiredSlugs, [], 'version 2 adds the retired slugs');
     assert.deepEqual(stored.articles.map((a) => a.id), [article.id]);
     const res = await service.request('/api/articles/dal-vecchio-archivio');
     assert.equal(res.status, 200);

@@ -65,6 +65,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
   router.get(PAGE_ROUTES.article, (req, res) => {
     const article = articles.bySlug(req.params.slug!);
     const now = ctx.clock();
+    if (!article && articles.isRetired(req.params.slug!)) throw HttpError.articleGone(req.params.slug!);
     // Drafts and scheduled articles do not exist for readers.
     if (!article || !isDue(article, now)) throw HttpError.notFound(`There is no article "${req.params.slug}"`);
     const html = pages.render('article.njk', articleMeta(ctx, article), {

@@ -49,6 +49,7 @@ export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
     const ref = req.params.ref;
     const article = articles.byId(ref) ?? articles.bySlug(ref);
     // Drafts and scheduled articles exist only for the admin.
+    if (!article && articles.isRetired(ref)) throw HttpError.articleGone(ref);
     if (!article || (!isDue(article, ctx.clock()) && !auth.isAdmin(req))) throw HttpError.notFound(`There is no article "${ref}"`);
     res.json(presentArticle(ctx, article));
   });
