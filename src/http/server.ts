@@ -6,6 +6,9 @@ import type { AppContext } from '../context.js';
 import { serveFeed } from '../feeds/serve-feed.js';
 import { createApp } from './app.js';
 
+/** How long a stop waits for requests under way before it closes their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
 export interface RunningServer {
   server: Server;
   url: string;
@@ -32,7 +35,14 @@ export async function startServer(ctx: AppContext, port = ctx.config.port, host 
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
+        // Requests under way get a grace period to finish; a client that keeps one open longer
+        // must not keep the process from stopping.
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+        server.close((err) => {
+          clearTimeout(force);
+          if (err) reject(err);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };
