@@ -3,9 +3,9 @@
 import express, { type Request } from 'express';
 import { HttpError } from './errors.js';
 
-export const BODY_LIMIT = '2mb';
+const BODY_LIMIT = '2mb';
 /** A subscriber import from another service can hold tens of thousands of addresses. */
-export const IMPORT_BODY_LIMIT = '20mb';
+const IMPORT_BODY_LIMIT = '20mb';
 
 export const parseJson = express.json({ limit: BODY_LIMIT });
 export const parseLargeJson = express.json({ limit: IMPORT_BODY_LIMIT });

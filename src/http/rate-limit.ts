@@ -3,7 +3,7 @@
 import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { HttpError } from './errors.js';
 
-export const SUBSCRIBE_WINDOW_MS = 10 * 60 * 1000;
+const SUBSCRIBE_WINDOW_MS = 10 * 60 * 1000;
 export const SUBSCRIBE_LIMIT = 20;
 
 export function createSubscribeLimiter(): RateLimitRequestHandler {

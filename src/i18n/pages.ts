@@ -242,7 +242,7 @@ const en: PageText = {
   manageCategoriesHint: 'Choose none to get every category, new ones included. To get no more email, unsubscribe below.',
 };
 
-export const PAGE_TEXT: Record<Language, PageText> = { it, en };
+const PAGE_TEXT: Record<Language, PageText> = { it, en };
 
 /** The page text for a BCP 47 tag: Italian for `it-*`, English for every other tag. */
 export function pageTextFor(tag: string): PageText {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../context.js';
 
 /** How often deferred deliveries are looked at: the shortest backoff is 15 minutes. */
-export const RETRY_CRON = '*/15 * * * *';
+const RETRY_CRON = '*/15 * * * *';
 
 export interface NewsletterSchedule {
   digest: ScheduledTask;

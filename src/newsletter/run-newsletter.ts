@@ -17,7 +17,7 @@ import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 /** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
 export const SENDS_IN_FLIGHT = 20;
 /** A subscriber away for long gets the newest articles, not an endless list. */
-export const MAX_DIGEST_ARTICLES = 30;
+const MAX_DIGEST_ARTICLES = 30;
 
 export type Progress = (done: number, total: number) => void;
 

@@ -20,9 +20,7 @@ export interface Store {
   created: boolean;
   /** True when the store file can be read (for /healthz). */
   isReadable(): Promise<boolean>;
-  /** Resolves once every acknowledged change is on disk. */
-  flush(): Promise<void>;
-  /** Flushes and lets another process open DATA_DIR. */
+  /** Waits for every acknowledged change to be on disk, then lets another process open DATA_DIR. */
   close(): Promise<void>;
 }
 
@@ -56,7 +54,6 @@ export async function openStore(dataDir: string): Promise<Store> {
         () => true,
         () => false,
       ),
-    flush,
     async close() {
       await flush();
       await journal.close();

@@ -8,7 +8,7 @@ import { HttpError } from '../errors.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** True when a request may have been sent by a page of another origin. */
-export function isCrossOrigin(req: Request, siteOrigin: string): boolean {
+function isCrossOrigin(req: Request, siteOrigin: string): boolean {
   const fetchSite = req.get('sec-fetch-site');
   // 'none' is a navigation the person started (address bar, bookmark).
   if (fetchSite) return fetchSite !== 'same-origin' && fetchSite !== 'none';

@@ -12,7 +12,7 @@ import { articleCard, categoryFeeds } from './page-views.js';
 import type { PageRenderer } from './render-page.js';
 
 /** The most items an embed shows: the first page of a feed. */
-export const EMBED_MAX_ITEMS = 20;
+const EMBED_MAX_ITEMS = 20;
 const EMBED_DEFAULT_ITEMS = 5;
 // Short: a fixed embed.js reaches every host page within minutes.
 const EMBED_SCRIPT_CACHE = 'public, max-age=600';

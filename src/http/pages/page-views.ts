@@ -58,7 +58,7 @@ export interface ArticleCard {
   categories: CategoryLink[];
 }
 
-export function categoryLinks(ctx: AppContext, paths: PagePaths, slugs: readonly string[]): CategoryLink[] {
+function categoryLinks(ctx: AppContext, paths: PagePaths, slugs: readonly string[]): CategoryLink[] {
   return slugs.flatMap((slug) => {
     const category = ctx.store.articles.category(slug);
     return category ? [{ slug, name: category.name, href: paths.category(slug) }] : [];

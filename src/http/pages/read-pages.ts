@@ -15,7 +15,7 @@ import type { PageRenderer } from './render-page.js';
 import { subscribeFormView } from './subscribe-form.js';
 
 /** Articles per page of the home page and of a category page. */
-export const ARTICLES_PER_PAGE = 10;
+const ARTICLES_PER_PAGE = 10;
 /** Read pages change when an article is published; a minute of caching is harmless. */
 const READ_PAGE_CACHE = 'public, max-age=60';
 

@@ -29,7 +29,7 @@ export function postedCategories(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
 }
 
-export function categoryOptions(ctx: AppContext, checked: readonly string[]): CategoryOption[] {
+function categoryOptions(ctx: AppContext, checked: readonly string[]): CategoryOption[] {
   return ctx.store.articles.categories(ctx.clock()).map(({ slug, name }) => ({ slug, name, checked: checked.includes(slug) }));
 }
 
