@@ -13,11 +13,15 @@ export function categoriesOf(ctx: AppContext, subscriber: SubscriberRecord): str
   return followedCategories(subscriber, () => allCategorySlugs(ctx));
 }
 
-/** Category slugs that exist (none given: [], meaning every category), or a 422 naming the first unknown one. */
+/**
+ * Category slugs that readers can see (none given: [], meaning every category), or a 422 naming
+ * the first other one: a hidden category is refused exactly like one that does not exist.
+ */
 export function checkCategories(ctx: AppContext, slugs: readonly string[] | undefined, field = 'categories'): string[] {
   const articles = ctx.store.articles;
   if (!slugs) return [];
-  const unknown = slugs.findIndex((slug) => !articles.category(slug));
+  const now = ctx.clock();
+  const unknown = slugs.findIndex((slug) => !articles.visibleCategory(slug, now));
   if (unknown >= 0) throw HttpError.invalid([{ field: `${field}.${unknown}`, message: `there is no category "${slugs[unknown]}"` }]);
   return [...new Set(slugs)];
 }

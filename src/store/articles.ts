@@ -25,9 +25,14 @@ export interface ArticleStore {
   /** True for the slug of an article that was deleted (its URL is gone for good). */
   isRetired(slug: string): boolean;
   category(slug: string): Category | undefined;
+  /**
+   * The category if readers may see it: it has at least one due published article. Any other
+   * category (only drafts, scheduled or deleted articles) answers as if it never existed.
+   */
+  visibleCategory(slug: string, now: Date): Category | undefined;
   /** The categories of these slugs, in their order; unknown slugs are left out. */
   categoriesOf(slugs: readonly string[]): Category[];
-  /** Categories with at least one due article (a draft's or a scheduled article's stay hidden), by name. */
+  /** The visible categories (see visibleCategory), by name. */
   categories(now: Date): CategoryCount[];
   /** Due articles of a scope, newest first, for feeds and pages. */
   listDue(scope: string, now: Date, offset: number, limit: number): ArticleRecord[];
@@ -111,10 +116,12 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     bySlug: (slug) => bySlug.get(slug),
     isRetired: (slug) => retiredSlugs.has(slug),
     category: (slug) => categoriesBySlug.get(slug),
+    visibleCategory: (slug, now) => (timeline(slug).countDue(now.getTime()) > 0 ? categoriesBySlug.get(slug) : undefined),
     categoriesOf: (slugs) => slugs.flatMap((slug) => categoriesBySlug.get(slug) ?? []),
     categories: (now) =>
       [...categoriesBySlug.values()]
         .map((category) => ({ ...category, count: timeline(category.slug).countDue(now.getTime()) }))
+        // A due article makes a category visible: the rule of visibleCategory.
         .filter((category) => category.count > 0)
         .sort((a, b) => a.name.localeCompare(b.name)),
     listDue: (scope, now, offset, limit) => timeline(scope).due(now.getTime(), offset, limit),

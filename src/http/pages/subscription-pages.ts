@@ -45,7 +45,7 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
   }
 
   router.get(PAGE_ROUTES.subscribe, (req, res) => {
-    const preselected = typeof req.query.category === 'string' && ctx.store.articles.category(req.query.category) ? [req.query.category] : [];
+    const preselected = typeof req.query.category === 'string' && ctx.store.articles.visibleCategory(req.query.category, ctx.clock()) ? [req.query.category] : [];
     renderSubscribe(res, subscribeFormView(ctx, { categories: preselected }));
   });
 
