@@ -141,7 +141,7 @@ const it: PageText = {
     500: 'Qualcosa è andato storto',
   },
   errorBodies: {
-    400: 'Il link non è valido: forse è stato tagliato o modificato. Usa il link dell’ultima email che hai ricevuto.',
+    400: 'Il link non è valido: forse è stato tagliato o modificato. Se viene da una nostra email, usa quella più recente.',
     403: 'Il modulo va inviato da questo sito. Ricarica la pagina e riprova.',
     404: 'La pagina che cerchi non esiste, o non è più qui.',
     410: 'Il link è scaduto. Iscriviti di nuovo per riceverne uno nuovo.',
@@ -226,7 +226,7 @@ const en: PageText = {
     500: 'Something went wrong',
   },
   errorBodies: {
-    400: 'This link is not valid: it may have been cut or changed. Use the link from your latest email.',
+    400: 'This link is not valid: it may have been cut or changed. If it came from one of our emails, use the latest one.',
     403: 'The form has to be sent from this site. Reload the page and try again.',
     404: 'The page you are looking for does not exist, or is no longer here.',
     410: 'This link has expired. Subscribe again to get a new one.',
