@@ -34,6 +34,10 @@ export interface PageText {
   sentHeading: string;
   sentBody: string;
   sentNotArrived: string;
+  confirmHeading: string;
+  confirmBody(email: string): string;
+  confirmCategories(categories: string): string;
+  confirmButton: string;
   confirmedHeading: string;
   confirmedBody(categories: string): string;
   confirmedAll: string;
@@ -105,6 +109,10 @@ const it: PageText = {
   sentHeading: 'Controlla la tua casella di posta',
   sentBody: 'Ti abbiamo inviato un’email con un link per confermare l’iscrizione. Il link vale 7 giorni; finché non lo apri non riceverai nient’altro.',
   sentNotArrived: 'Non è arrivata? Controlla la posta indesiderata, oppure iscriviti di nuovo.',
+  confirmHeading: 'Conferma l’iscrizione',
+  confirmBody: (email) => `Manca un ultimo passo: conferma che vuoi ricevere le nostre email all’indirizzo ${email}.`,
+  confirmCategories: (categories) => `Categorie: ${categories}.`,
+  confirmButton: 'Conferma l’iscrizione',
   confirmedHeading: 'Iscrizione confermata',
   confirmedBody: (categories) => `Grazie! Riceverai per email i nuovi articoli su: ${categories}.`,
   confirmedAll: 'Grazie! Riceverai per email i nuovi articoli di tutte le categorie.',
@@ -190,6 +198,10 @@ const en: PageText = {
   sentHeading: 'Check your inbox',
   sentBody: 'We have sent you an email with a link to confirm your subscription. The link is valid for 7 days; until you open it, you will get nothing else.',
   sentNotArrived: 'Nothing arrived? Look in your spam folder, or subscribe again.',
+  confirmHeading: 'Confirm your subscription',
+  confirmBody: (email) => `One last step: confirm that you want our emails at ${email}.`,
+  confirmCategories: (categories) => `Categories: ${categories}.`,
+  confirmButton: 'Confirm my subscription',
   confirmedHeading: 'Subscription confirmed',
   confirmedBody: (categories) => `Thank you! You will get new articles about ${categories} by email.`,
   confirmedAll: 'Thank you! You will get new articles from every category by email.',
