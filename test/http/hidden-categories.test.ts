@@ -81,6 +81,11 @@ describe('categories with no published article are hidden', () => {
     });
   }
 
+  it('lets the admin import subscribers to a hidden category, to be ready when it is published', async () => {
+    const res = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: 'early@example.org', categories: ['annunci-futuri'] }] });
+    assert.deepEqual(await res.json(), { imported: 1, skipped: 0, errors: [] });
+  });
+
   it('shows a scheduled article’s category everywhere once the article is due, without a restart', async () => {
     assert.equal((await service.request('/categories/annunci-futuri/rss.xml')).status, 404);
     service.clock.set(due);
