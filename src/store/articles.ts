@@ -61,6 +61,8 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
   const listeners: ChangeListener[] = [];
 
   const timeline = (scope: string) => timelines.get(scope) ?? Timeline.empty();
+  /** The one rule of what readers may see of a category: it has a due published article. */
+  const isVisible = (slug: string, now: Date) => timeline(slug).countDue(now.getTime()) > 0;
   const scopesOf = (article: ArticleRecord) => [SITE_SCOPE, ...article.categories];
 
   function index(article: ArticleRecord): void {
@@ -116,13 +118,12 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     bySlug: (slug) => bySlug.get(slug),
     isRetired: (slug) => retiredSlugs.has(slug),
     category: (slug) => categoriesBySlug.get(slug),
-    visibleCategory: (slug, now) => (timeline(slug).countDue(now.getTime()) > 0 ? categoriesBySlug.get(slug) : undefined),
+    visibleCategory: (slug, now) => (isVisible(slug, now) ? categoriesBySlug.get(slug) : undefined),
     categoriesOf: (slugs) => slugs.flatMap((slug) => categoriesBySlug.get(slug) ?? []),
     categories: (now) =>
       [...categoriesBySlug.values()]
+        .filter((category) => isVisible(category.slug, now))
         .map((category) => ({ ...category, count: timeline(category.slug).countDue(now.getTime()) }))
-        // A due article makes a category visible: the rule of visibleCategory.
-        .filter((category) => category.count > 0)
         .sort((a, b) => a.name.localeCompare(b.name)),
     listDue: (scope, now, offset, limit) => timeline(scope).due(now.getTime(), offset, limit),
     listDueAfter: (scope, now, cursor, limit) => timeline(scope).dueAfter(now.getTime(), cursor, limit),
