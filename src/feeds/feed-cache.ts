@@ -74,12 +74,12 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
 
   return {
     get(scope, format, page) {
-      if (scope !== SITE_SCOPE && !store.category(scope)) throw HttpError.notFound(`There is no category "${scope}"`);
+      const now = clock();
+      if (scope !== SITE_SCOPE && !store.visibleCategory(scope, now)) throw HttpError.notFound(`There is no category "${scope}"`);
       let entries = scopes.get(scope);
       if (!entries) scopes.set(scope, (entries = new Map()));
       const key = `${format}:${page}`;
       const cached = entries.get(key);
-      const now = clock();
       if (cached && !cached.stale && now.getTime() < cached.expiresAt) return cached;
       const fresh = render(scope, format, page, now, cached);
       entries.set(key, fresh);

@@ -85,6 +85,8 @@ function toHttpError(err: unknown): HttpError {
   // body-parser's errors carry a status and a type: keep the status, say it plainly.
   if (bodyError?.type === 'entity.too.large') return new HttpError(413, 'Payload too large', 'The request body is larger than the limit', [{ field: 'body', message: 'too large' }]);
   if (bodyError?.type === 'entity.parse.failed') return new HttpError(400, 'Malformed JSON', `The body is not valid JSON: ${bodyError.message}`, [{ field: 'body', message: 'is not valid JSON' }]);
+  // The router could not decode a path parameter (`/categories/%ff`): the client's URL is wrong.
+  if (err instanceof URIError && bodyError.status === 400) return new HttpError(400, 'Malformed URL', 'The URL has a % that is not followed by a valid UTF-8 percent-encoding', [{ field: 'path', message: 'is not a valid percent-encoded URL' }]);
   if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && bodyError.expose) {
     return new HttpError(bodyError.status, bodyError.message ?? 'Bad request');
   }

@@ -1,10 +1,26 @@
 // Subscribing is rate-limited per client address (the API and the form share one budget), so
 // nobody can use Notiziario to flood a stranger's inbox with confirmation emails.
-import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { isIP } from 'node:net';
+import type { Request } from 'express';
+import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { HttpError } from './errors.js';
 
 const SUBSCRIBE_WINDOW_MS = 10 * 60 * 1000;
 export const SUBSCRIBE_LIMIT = 20;
+/** IPv6 clients are counted per /64, the smallest block a household or a server is given. */
+const IPV6_PREFIX = 64;
+
+/**
+ * Whose budget a request spends: the client address Express reads from X-Forwarded-For through
+ * the trusted proxies, as one address (IPv4-mapped IPv6 as IPv4) or one IPv6 /64. Anything there
+ * that is not an address (`foo`, `192.0.2.10:1234`, `192.0.2.010`) is ignored for the peer's
+ * address: a header anyone can write must not make a new client.
+ */
+function clientKey(req: Request): string {
+  const forwarded = req.ip;
+  const address = forwarded && isIP(forwarded) ? forwarded : (req.socket.remoteAddress ?? '');
+  return ipKeyGenerator(address, IPV6_PREFIX);
+}
 
 export function createSubscribeLimiter(): RateLimitRequestHandler {
   return rateLimit({
@@ -12,6 +28,7 @@ export function createSubscribeLimiter(): RateLimitRequestHandler {
     limit: SUBSCRIBE_LIMIT,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    keyGenerator: clientKey,
     handler: (_req, _res, next, options) => {
       const retryAfter = String(Math.ceil(options.windowMs / 1000));
       next(new HttpError(429, 'Too many requests', 'Too many subscription requests from this address; try again later.', [], { 'Retry-After': retryAfter }));

@@ -34,6 +34,10 @@ export interface PageText {
   sentHeading: string;
   sentBody: string;
   sentNotArrived: string;
+  confirmHeading: string;
+  confirmBody(email: string): string;
+  confirmCategories(categories: string): string;
+  confirmButton: string;
   confirmedHeading: string;
   confirmedBody(categories: string): string;
   confirmedAll: string;
@@ -105,6 +109,10 @@ const it: PageText = {
   sentHeading: 'Controlla la tua casella di posta',
   sentBody: 'Ti abbiamo inviato un’email con un link per confermare l’iscrizione. Il link vale 7 giorni; finché non lo apri non riceverai nient’altro.',
   sentNotArrived: 'Non è arrivata? Controlla la posta indesiderata, oppure iscriviti di nuovo.',
+  confirmHeading: 'Conferma l’iscrizione',
+  confirmBody: (email) => `Manca un ultimo passo: conferma che vuoi ricevere le nostre email all’indirizzo ${email}.`,
+  confirmCategories: (categories) => `Categorie: ${categories}.`,
+  confirmButton: 'Conferma l’iscrizione',
   confirmedHeading: 'Iscrizione confermata',
   confirmedBody: (categories) => `Grazie! Riceverai per email i nuovi articoli su: ${categories}.`,
   confirmedAll: 'Grazie! Riceverai per email i nuovi articoli di tutte le categorie.',
@@ -141,7 +149,7 @@ const it: PageText = {
     500: 'Qualcosa è andato storto',
   },
   errorBodies: {
-    400: 'Il link non è valido: forse è stato tagliato o modificato. Usa il link dell’ultima email che hai ricevuto.',
+    400: 'Il link non è valido: forse è stato tagliato o modificato. Se viene da una nostra email, usa quella più recente.',
     403: 'Il modulo va inviato da questo sito. Ricarica la pagina e riprova.',
     404: 'La pagina che cerchi non esiste, o non è più qui.',
     410: 'Il link è scaduto. Iscriviti di nuovo per riceverne uno nuovo.',
@@ -190,6 +198,10 @@ const en: PageText = {
   sentHeading: 'Check your inbox',
   sentBody: 'We have sent you an email with a link to confirm your subscription. The link is valid for 7 days; until you open it, you will get nothing else.',
   sentNotArrived: 'Nothing arrived? Look in your spam folder, or subscribe again.',
+  confirmHeading: 'Confirm your subscription',
+  confirmBody: (email) => `One last step: confirm that you want our emails at ${email}.`,
+  confirmCategories: (categories) => `Categories: ${categories}.`,
+  confirmButton: 'Confirm my subscription',
   confirmedHeading: 'Subscription confirmed',
   confirmedBody: (categories) => `Thank you! You will get new articles about ${categories} by email.`,
   confirmedAll: 'Thank you! You will get new articles from every category by email.',
@@ -226,7 +238,7 @@ const en: PageText = {
     500: 'Something went wrong',
   },
   errorBodies: {
-    400: 'This link is not valid: it may have been cut or changed. Use the link from your latest email.',
+    400: 'This link is not valid: it may have been cut or changed. If it came from one of our emails, use the latest one.',
     403: 'The form has to be sent from this site. Reload the page and try again.',
     404: 'The page you are looking for does not exist, or is no longer here.',
     410: 'This link has expired. Subscribe again to get a new one.',

@@ -13,11 +13,17 @@ export function categoriesOf(ctx: AppContext, subscriber: SubscriberRecord): str
   return followedCategories(subscriber, () => allCategorySlugs(ctx));
 }
 
-/** Category slugs that exist (none given: [], meaning every category), or a 422 naming the first unknown one. */
-export function checkCategories(ctx: AppContext, slugs: readonly string[] | undefined, field = 'categories'): string[] {
+/**
+ * Category slugs that exist (none given: [], meaning every category), or a 422 naming the first
+ * unknown one. For readers, a hidden category (no published article yet) is refused exactly like
+ * one that does not exist; the admin may name it, e.g. to import subscribers before a launch.
+ */
+export function checkCategories(ctx: AppContext, slugs: readonly string[] | undefined, askedBy: 'reader' | 'admin' = 'reader'): string[] {
   const articles = ctx.store.articles;
   if (!slugs) return [];
-  const unknown = slugs.findIndex((slug) => !articles.category(slug));
-  if (unknown >= 0) throw HttpError.invalid([{ field: `${field}.${unknown}`, message: `there is no category "${slugs[unknown]}"` }]);
+  const now = ctx.clock();
+  const exists = (slug: string) => (askedBy === 'admin' ? articles.category(slug) : articles.visibleCategory(slug, now));
+  const unknown = slugs.findIndex((slug) => !exists(slug));
+  if (unknown >= 0) throw HttpError.invalid([{ field: `categories.${unknown}`, message: `there is no category "${slugs[unknown]}"` }]);
   return [...new Set(slugs)];
 }

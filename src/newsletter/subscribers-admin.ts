@@ -51,7 +51,7 @@ export async function importSubscribers(ctx: AppContext, body: unknown): Promise
     if (seen.has(email) || newsletter.subscriberByEmail(email)) return void errors.push({ index, field: 'email', message: 'is already on the list' });
     let slugs: string[];
     try {
-      slugs = checkCategories(ctx, categories);
+      slugs = checkCategories(ctx, categories, 'admin');
     } catch (err) {
       return void errors.push(...(err as HttpError).errors.map((error) => ({ index, ...error })));
     }
@@ -74,7 +74,7 @@ export async function eraseSubscriber(ctx: AppContext, id: string): Promise<void
 /** The HTML the next digest would have for these categories: what is new since the last run. */
 export async function previewDigest(ctx: AppContext, categoriesParam: unknown): Promise<string> {
   const requested = typeof categoriesParam === 'string' && categoriesParam.trim() ? categoriesParam.split(',').map((slug) => slug.trim()) : undefined;
-  const slugs = requested ? checkCategories(ctx, requested) : allCategorySlugs(ctx);
+  const slugs = requested ? checkCategories(ctx, requested, 'admin') : allCategorySlugs(ctx);
   const now = ctx.clock();
   const lastRun = ctx.store.newsletter.runs().at(-1);
   const since = lastRun ? new Date(lastRun.startedAt) : new Date(now.getTime() - PREVIEW_DEFAULT_WINDOW_MS);

@@ -69,6 +69,11 @@ async function startSubscription(ctx: AppContext, email: string, categories: str
   await sendConfirmation(ctx, subscriber, now);
 }
 
+/** The subscription a confirmation link names, left as it is: opening a link must change nothing. */
+export function readConfirmation(ctx: AppContext, token: unknown): SubscriberView {
+  return view(ctx, subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'confirm', ctx.clock())));
+}
+
 export async function confirmSubscription(ctx: AppContext, token: unknown): Promise<SubscriberView> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'confirm', now));

@@ -25,9 +25,14 @@ export interface ArticleStore {
   /** True for the slug of an article that was deleted (its URL is gone for good). */
   isRetired(slug: string): boolean;
   category(slug: string): Category | undefined;
+  /**
+   * The category if readers may see it: it has at least one due published article. Any other
+   * category (only drafts, scheduled or deleted articles) answers as if it never existed.
+   */
+  visibleCategory(slug: string, now: Date): Category | undefined;
   /** The categories of these slugs, in their order; unknown slugs are left out. */
   categoriesOf(slugs: readonly string[]): Category[];
-  /** Categories with at least one due article (a draft's or a scheduled article's stay hidden), by name. */
+  /** The visible categories (see visibleCategory), by name. */
   categories(now: Date): CategoryCount[];
   /** Due articles of a scope, newest first, for feeds and pages. */
   listDue(scope: string, now: Date, offset: number, limit: number): ArticleRecord[];
@@ -56,6 +61,8 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
   const listeners: ChangeListener[] = [];
 
   const timeline = (scope: string) => timelines.get(scope) ?? Timeline.empty();
+  /** The one rule of what readers may see of a category: it has a due published article. */
+  const isVisible = (slug: string, now: Date) => timeline(slug).countDue(now.getTime()) > 0;
   const scopesOf = (article: ArticleRecord) => [SITE_SCOPE, ...article.categories];
 
   function index(article: ArticleRecord): void {
@@ -111,11 +118,12 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     bySlug: (slug) => bySlug.get(slug),
     isRetired: (slug) => retiredSlugs.has(slug),
     category: (slug) => categoriesBySlug.get(slug),
+    visibleCategory: (slug, now) => (isVisible(slug, now) ? categoriesBySlug.get(slug) : undefined),
     categoriesOf: (slugs) => slugs.flatMap((slug) => categoriesBySlug.get(slug) ?? []),
     categories: (now) =>
       [...categoriesBySlug.values()]
+        .filter((category) => isVisible(category.slug, now))
         .map((category) => ({ ...category, count: timeline(category.slug).countDue(now.getTime()) }))
-        .filter((category) => category.count > 0)
         .sort((a, b) => a.name.localeCompare(b.name)),
     listDue: (scope, now, offset, limit) => timeline(scope).due(now.getTime(), offset, limit),
     listDueAfter: (scope, now, cursor, limit) => timeline(scope).dueAfter(now.getTime(), cursor, limit),

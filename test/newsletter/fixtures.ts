@@ -95,6 +95,21 @@ export function linkIn(mail: ReceivedMail, prefix: string): string {
   return link;
 }
 
+/**
+ * Follows a confirmation link as a person does: the page it opens (which changes nothing), then
+ * that page's button, a same-origin POST of the form with its token. Returns the POST's answer.
+ */
+export async function confirmByLink(service: TestService, link: string): Promise<Response> {
+  const { pathname, search } = new URL(link);
+  const page = await service.request(pathname + search);
+  assert.equal(page.status, 200, `the confirmation link ${link} opens a page`);
+  const html = await page.text();
+  const form = /<form method="post" action="([^"]+)">\s*<input type="hidden" name="token" value="([^"]+)">/.exec(html);
+  assert.ok(form, `a confirmation form in:\n${html}`);
+  const body = new URLSearchParams({ token: form[2]! }).toString();
+  return service.request(form[1]!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body });
+}
+
 export function tokenOf(link: string): string {
   const token = new URL(link).searchParams.get('token');
   assert.ok(token, `no token in ${link}`);

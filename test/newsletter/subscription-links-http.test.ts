@@ -1,10 +1,10 @@
-// The links in the emails, followed over HTTP against the running service: the confirmation link,
-// the preference centre, and the RFC 8058 one-click unsubscribe (POST to the List-Unsubscribe URL
+// The links in the emails, followed over HTTP against the running service: the confirmation link
+// (a page whose button confirms: opening a link changes nothing), the preference centre, and the RFC 8058 one-click unsubscribe (POST to the List-Unsubscribe URL
 // as a mail provider sends it: form-encoded, no cookie, no redirect followed).
 import assert from 'node:assert/strict';
 import type { TestService } from '../helpers/service.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
-import { DAY, linkIn, mailsTo, publish, rawHeaders, runNewsletter, startMailedService, subscriber, tamper, tokenOf, type MailedService } from './fixtures.js';
+import { confirmByLink, DAY, linkIn, mailsTo, publish, rawHeaders, runNewsletter, startMailedService, subscriber, tamper, tokenOf, type MailedService } from './fixtures.js';
 
 describe('newsletter: the links in the emails, over HTTP', () => {
   let mailed: MailedService;
@@ -39,7 +39,7 @@ describe('newsletter: the links in the emails, over HTTP', () => {
 
   /** Subscribes, confirms over HTTP, publishes and runs: the digest that arrives. */
   async function confirmedWithDigest(email: string): Promise<ReceivedMail> {
-    const confirm = await service.request(local(await subscribeAndGetLink(email)));
+    const confirm = await confirmByLink(service, await subscribeAndGetLink(email));
     assert.equal(confirm.status, 200);
     await publish(service, `City news for ${email}`, ['City']);
     const before = mailed.sink.messages.length;
@@ -49,13 +49,37 @@ describe('newsletter: the links in the emails, over HTTP', () => {
     return digest;
   }
 
-  it('GET on the confirmation link from the mail confirms the subscription (200 page)', async () => {
-    const link = await subscribeAndGetLink('http-confirm@example.org');
-    assert.equal(subscriber(service, 'http-confirm@example.org').status, 'pending');
-    const res = await service.request(local(link), { redirect: 'manual' });
+  it('opening the confirmation link (GET or HEAD, as a mail scanner does) only shows a page with a button; its POST confirms', async () => {
+    const email = 'http-confirm@example.org';
+    const link = await subscribeAndGetLink(email);
+    for (const method of ['GET', 'HEAD', 'GET']) {
+      const res = await service.request(local(link), { method, redirect: 'manual' });
+      assert.equal(res.status, 200, method);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      assert.equal(subscriber(service, email).status, 'pending', `${method} changes nothing`);
+    }
+    const page = await (await service.request(local(link))).text();
+    assert.match(page, /<form method="post" action="\/subscriptions\/confirm">\s*<input type="hidden" name="token" value="[^"]+">\s*<button class="button" type="submit">Confirm my subscription<\/button>/);
+    assert.ok(page.includes(email) && page.includes('City'), 'the page says which address and categories it confirms');
+
+    const res = await confirmByLink(service, link);
     assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
-    assert.equal(subscriber(service, 'http-confirm@example.org').status, 'confirmed');
+    assert.match(await res.text(), /<h1>Subscription confirmed<\/h1>/);
+    assert.equal(subscriber(service, email).status, 'confirmed');
+    assert.match(await (await service.request(local(link))).text(), /<h1>Subscription confirmed<\/h1>/, 'the link opened again says so');
+  });
+
+  it('refuses a confirmation posted from another site, and a tampered token in the form; nothing changes', async () => {
+    const email = 'http-cross@example.org';
+    const token = tokenOf(await subscribeAndGetLink(email));
+    const form = (value: string, headers: Record<string, string>) =>
+      service.request('/subscriptions/confirm', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ token: value }).toString() });
+    assert.equal((await form(token, { 'sec-fetch-site': 'cross-site' })).status, 403);
+    assert.equal((await form(token, { origin: 'http://evil.example' })).status, 403);
+    assert.equal((await form(tamper(token), { 'sec-fetch-site': 'same-origin' })).status, 400);
+    assert.equal((await service.request(`/subscriptions/confirm?token=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })).status, 400, 'the token travels in the form, not the URL');
+    assert.equal(subscriber(service, email).status, 'pending');
   });
 
   it('a tampered confirmation link answers 400 and an expired one 410; nothing changes', async () => {

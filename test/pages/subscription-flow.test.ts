@@ -1,5 +1,6 @@
 // A reader's whole subscription in Chromium with JavaScript disabled, against a real SMTP server
-// on loopback: the form (a mistake first), the confirmation mail and its link, the preference
+// on loopback: the form (a mistake first), the confirmation mail, its link and the button on the
+// page it opens, the preference
 // centre, then a digest's unsubscribe link, its button, and the one-click POST behind it.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -48,7 +49,7 @@ describe('subscribing in Chromium without JavaScript', () => {
     assert.equal(sink.messages.length, 0);
   });
 
-  it('subscribes, then confirms with the link of the email that arrives', async () => {
+  it('subscribes, then confirms with the button on the page the email’s link opens', async () => {
     await page.getByLabel('Indirizzo email').fill(EMAIL);
     await page.getByRole('checkbox', { name: 'Cultura' }).check();
     await page.getByRole('button', { name: 'Iscriviti' }).click();
@@ -59,6 +60,10 @@ describe('subscribing in Chromium without JavaScript', () => {
     await sink.waitFor(1);
     const confirmLink = linkIn(mailsTo(sink, EMAIL)[0]!, `${service.url}/subscriptions/confirm?token=`);
     await page.goto(confirmLink);
+    assert.equal(await heading(), 'Conferma l’iscrizione');
+    assert.match((await page.locator('main').textContent())!, new RegExp(`${EMAIL}[^]*Cultura, Salute`));
+    assert.equal(subscriber()?.status, 'pending', 'opening the link changes nothing');
+    await page.getByRole('button', { name: 'Conferma l’iscrizione' }).click();
     assert.equal(await heading(), 'Iscrizione confermata');
     assert.match((await page.locator('main').textContent())!, /Cultura, Salute/);
     assert.equal(subscriber()?.status, 'confirmed');

@@ -56,7 +56,7 @@ export function embedRoutes(ctx: AppContext, pages: PageRenderer): Router {
   });
 
   router.get(PAGE_ROUTES.embedFrame, (req, res) => {
-    const category = ctx.store.articles.category(req.params.slug!);
+    const category = ctx.store.articles.visibleCategory(req.params.slug!, ctx.clock());
     if (!category) throw HttpError.notFound(`There is no category "${req.params.slug}"`);
     const limit = itemLimit(req, Math.min(EMBED_MAX_ITEMS, ctx.config.feedPageSize));
     const items = ctx.store.articles.listDue(category.slug, ctx.clock(), 0, limit).map((article) => articleCard(ctx, pages.paths, article));

@@ -24,6 +24,8 @@ export interface PagePaths {
   article(slug: string): string;
   subscribe(category?: string): string;
   subscribeSent: string;
+  /** Where the confirmation page posts (the token travels in the form). */
+  confirmAction: string;
   manage(token: string, saved?: boolean): string;
   /** Where the preference form posts (the token travels in the form). */
   manageAction: string;
@@ -44,6 +46,7 @@ export function createPagePaths(baseUrl: string): PagePaths {
     article: (slug) => at(`/articles/${encodeURIComponent(slug)}`),
     subscribe: (category) => at(category ? `/subscribe?category=${encodeURIComponent(category)}` : '/subscribe'),
     subscribeSent: at(PAGE_ROUTES.subscribeSent),
+    confirmAction: at(PAGE_ROUTES.confirm),
     manage: (token, saved = false) => withToken(PAGE_ROUTES.manage, token, saved ? '&saved=1' : ''),
     manageAction: at(PAGE_ROUTES.manage),
     unsubscribe: (token) => withToken(PAGE_ROUTES.unsubscribe, token),

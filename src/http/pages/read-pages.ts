@@ -50,7 +50,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
   });
 
   router.get(PAGE_ROUTES.category, (req, res) => {
-    const category = articles.category(req.params.slug!);
+    const category = articles.visibleCategory(req.params.slug!, ctx.clock());
     if (!category) throw HttpError.notFound(`There is no category "${req.params.slug}"`);
     const list = listPage(category.slug, parsePageNumber(req.query.page), paths.category(category.slug));
     const feeds = categoryFeeds(ctx, category);

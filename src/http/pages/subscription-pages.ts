@@ -4,6 +4,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import type { AppContext } from '../../context.js';
 import {
   confirmSubscription,
+  readConfirmation,
   readPreferences,
   subscribe,
   unsubscribe,
@@ -45,7 +46,7 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
   }
 
   router.get(PAGE_ROUTES.subscribe, (req, res) => {
-    const preselected = typeof req.query.category === 'string' && ctx.store.articles.category(req.query.category) ? [req.query.category] : [];
+    const preselected = typeof req.query.category === 'string' && ctx.store.articles.visibleCategory(req.query.category, ctx.clock()) ? [req.query.category] : [];
     renderSubscribe(res, subscribeFormView(ctx, { categories: preselected }));
   });
 
@@ -65,12 +66,27 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
     res.type('html').send(message(text.sentHeading, [text.sentBody, text.sentNotArrived], { href: paths.subscribe(), label: text.subscribeButton }));
   });
 
-  router.get(PAGE_ROUTES.confirm, async (req, res) => {
-    const subscriber = await confirmSubscription(ctx, req.query.token);
-    if (!isActive(subscriber)) return void personal(res).send(unsubscribedPage());
+  /** Where a confirmation ends: confirmed, or left since (the link is older than the leaving). */
+  function confirmedPage(subscriber: SubscriberView): string {
+    if (!isActive(subscriber)) return unsubscribedPage();
     // The confirmation link proves the mailbox, so it may lead straight to the preference centre.
     const body = subscriber.allCategories ? text.confirmedAll : text.confirmedBody(categoryNames(subscriber.categories));
-    personal(res).send(message(text.confirmedHeading, [body, text.confirmedManage], { href: subscriber.manageUrl, label: text.manageHeading }));
+    return message(text.confirmedHeading, [body, text.confirmedManage], { href: subscriber.manageUrl, label: text.manageHeading });
+  }
+
+  // Mail scanners and link prefetchers open links (GET, HEAD): the link only shows a button, and
+  // the button's POST confirms.
+  router.get(PAGE_ROUTES.confirm, (req, res) => {
+    const token = req.query.token;
+    const subscriber = readConfirmation(ctx, token);
+    if (subscriber.status !== 'pending') return void personal(res).send(confirmedPage(subscriber));
+    const categories = subscriber.allCategories ? text.allCategories : categoryNames(subscriber.categories);
+    const view = { email: subscriber.email, categories, token, action: paths.confirmAction };
+    personal(res).send(pages.render('confirm.njk', { title: text.confirmHeading, noindex: true }, view));
+  });
+
+  router.post(PAGE_ROUTES.confirm, sameOrigin, formBody, async (req, res) => {
+    personal(res).send(confirmedPage(await confirmSubscription(ctx, req.body?.token)));
   });
 
   function renderManage(req: Request, res: Response, token: unknown, errors = {}, status = 200): void {

@@ -35,8 +35,8 @@ export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
   router.get('/api/articles', (req, res) => {
     const query = parseInput(listQuery, req.query);
     const scope = query.category ?? SITE_SCOPE;
-    if (query.category && !articles.category(query.category)) throw HttpError.notFound(`There is no category "${query.category}"`);
     const now = ctx.clock();
+    if (query.category && !articles.visibleCategory(query.category, now)) throw HttpError.notFound(`There is no category "${query.category}"`);
     const page = query.cursor ? articles.listDueAfter(scope, now, query.cursor, query.limit + 1) : articles.listDue(scope, now, 0, query.limit + 1);
     const items = page.slice(0, query.limit);
     const more = page.length > query.limit;
