@@ -1,7 +1,7 @@
 // Creating, changing and deleting articles: validated input in, stored article out. Used by the
 // API and by the demo content, so both follow the same rules.
 import type { AppContext } from '../context.js';
-import { cleanContent, hasDerivedSummary, toIsoDate, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
+import { cleanContent, hasDerivedSummary, toIsoDate, type CleanContent, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
 import type { ArticleRecord } from '../domain/article.js';
 import { HttpError, type FieldError } from '../http/errors.js';
 import type { ArticleFields } from '../store/articles.js';
@@ -11,7 +11,7 @@ export async function createArticle(ctx: AppContext, input: CreateArticleInput):
   const now = ctx.clock().toISOString();
   const fields: ArticleFields = {
     title: input.title,
-    ...cleanContent(input.contentHtml, input.summary),
+    ...cleanOrRefuse(input.contentHtml, input.summary),
     author: input.author ?? ctx.config.siteTitle,
     categories: ctx.store.articles.ensureCategories(input.categories),
     ...(input.imageUrl ? { imageUrl: input.imageUrl } : {}),
@@ -32,7 +32,7 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   const changes: Partial<ArticleFields> = { ...plain, updatedAt: ctx.clock().toISOString() };
   if (contentHtml !== undefined) {
     // A summary that was cut from the old text follows the new text; a written one stays.
-    Object.assign(changes, cleanContent(contentHtml, summary ?? (hasDerivedSummary(before) ? undefined : before.summary)));
+    Object.assign(changes, cleanOrRefuse(contentHtml, summary ?? (hasDerivedSummary(before) ? undefined : before.summary)));
   } else if (summary !== undefined) {
     changes.summary = summary;
   }
@@ -49,6 +49,13 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
 
 export async function deleteArticle(ctx: AppContext, id: string): Promise<void> {
   if (!(await ctx.store.articles.remove(id))) throw HttpError.notFound(`There is no article with id ${id}`);
+}
+
+/** Clean content, or a 422 naming `contentHtml` with the reason it cannot be an article's. */
+function cleanOrRefuse(contentHtml: string, summary: string | undefined): CleanContent {
+  const result = cleanContent(contentHtml, summary);
+  if ('refused' in result) throw HttpError.invalid([{ field: 'contentHtml', message: result.refused }]);
+  return result;
 }
 
 /** Explicit related articles must exist, and an article is not related to itself. */

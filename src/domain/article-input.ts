@@ -59,10 +59,21 @@ export function hasDerivedSummary(article: { summary: string; contentHtml: strin
   return article.summary === summarize(htmlToText(article.contentHtml));
 }
 
-/** Clean HTML and, when the editor gave none, a summary cut from its text. */
-export function cleanContent(contentHtml: string, summary?: string): { contentHtml: string; summary: string } {
+export type CleanContent = { contentHtml: string; summary: string };
+
+/** White space, controls and invisible format characters (U+200B…) show nothing. */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}]/u;
+
+/**
+ * Clean HTML and, when the editor gave none, a summary cut from its text; or, as `refused`,
+ * why this HTML cannot be an article's content.
+ */
+export function cleanContent(contentHtml: string, summary?: string): CleanContent | { refused: string } {
   const clean = sanitizeArticleHtml(contentHtml);
-  return { contentHtml: clean, summary: summary ?? summarize(htmlToText(clean)) };
+  const text = htmlToText(clean);
+  // An image alone is content; markup around nothing (a script, empty paragraphs) is not.
+  if (!VISIBLE.test(text) && !/<img\b/.test(clean)) return { refused: 'has nothing left to show once unsafe HTML is removed' };
+  return { contentHtml: clean, summary: summary ?? summarize(text) };
 }
 
 export function toIsoDate(date: string): string {

@@ -27,7 +27,8 @@ const ARTICLE_HTML: sanitizeHtml.IOptions = {
 
 /** Article HTML with only safe tags, attributes and URL schemes left. */
 export function sanitizeArticleHtml(html: string): string {
-  return sanitizeHtml(stripControlCharacters(html), ARTICLE_HTML).trim();
+  // Stripped after sanitising: the parser turns references such as `&#1;` into the characters.
+  return stripControlCharacters(sanitizeHtml(html, ARTICLE_HTML)).trim();
 }
 
 /** The text of an HTML fragment, for summaries and plain-text emails. */

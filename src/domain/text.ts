@@ -1,8 +1,9 @@
 // Plain-text helpers shared by articles, feeds and emails.
 import slugifyWords from '@sindresorhus/slugify';
 
-// C0 controls other than tab, newline and carriage return are not allowed in XML 1.0.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
+// C0 controls other than tab, newline and carriage return are not allowed in XML 1.0; C1
+// controls are allowed but discouraged there, and no reader shows them as anything useful.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
 
 export function stripControlCharacters(text: string): string {
   return text.replace(CONTROL_CHARACTERS, '');

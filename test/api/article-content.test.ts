@@ -1,0 +1,99 @@
+// What the API does with an article's content through real HTTP: HTML that sanitises to nothing
+// is refused, control characters never reach a stored field, and nesting too deep for the
+// sanitiser is refused before it can hold the service.
+import assert from 'node:assert/strict';
+import type { ArticleView as Article } from '../../src/domain/article.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+interface Problem {
+  status: number;
+  errors?: { field: string; message: string }[];
+}
+
+describe('article content', () => {
+  let service: TestService;
+
+  before(async () => {
+    service = await startTestService();
+  });
+
+  after(async () => {
+    await service.stop({ removeData: true });
+  });
+
+  const post = (json: Record<string, unknown>) => service.request('/api/articles', { method: 'POST', admin: true, json });
+  const patch = (id: string, json: Record<string, unknown>) => service.request(`/api/articles/${id}`, { method: 'PATCH', admin: true, json });
+
+  async function create(json: Record<string, unknown>): Promise<Article> {
+    const res = await post(json);
+    assert.equal(res.status, 201, await res.clone().text());
+    return (await res.json()) as Article;
+  }
+
+  async function titles(): Promise<string[]> {
+    const res = await service.request('/api/articles?limit=100', { admin: true });
+    return ((await res.json()) as { items: Article[] }).items.map((article) => article.title);
+  }
+
+  /** Asserts a 422 whose only field error names `contentHtml`. */
+  async function expectContentRefused(res: Response): Promise<string> {
+    assert.equal(res.status, 422, await res.clone().text());
+    const problem = (await res.json()) as Problem;
+    assert.deepEqual(problem.errors?.map((error) => error.field), ['contentHtml']);
+    return problem.errors![0]!.message;
+  }
+
+  describe('HTML that sanitises to nothing', () => {
+    const empty = [
+      '<script>alert(1)</script>',
+      '<style>p { color: red }</style><iframe src="https://evil.example/"></iframe>',
+      '<p> </p><p>&nbsp;</p><br><hr>',
+      '<!-- only a comment -->',
+      '<p>\u200b\u0085\u0001</p>',
+    ];
+
+    it('is refused on create with 422 naming `contentHtml`, and nothing is published', async () => {
+      for (const contentHtml of empty) {
+        const message = await expectContentRefused(await post({ title: 'Vuoto', contentHtml }));
+        assert.match(message, /nothing/, contentHtml);
+      }
+      assert.ok(!(await titles()).includes('Vuoto'));
+    });
+
+    it('is refused on PATCH with 422 naming `contentHtml`, and the article keeps its content', async () => {
+      const article = await create({ title: 'Da svuotare', contentHtml: '<p>Il testo resta.</p>' });
+      for (const contentHtml of empty) await expectContentRefused(await patch(article.id, { contentHtml }));
+      const after = (await (await service.request(`/api/articles/${article.id}`)).json()) as Article;
+      assert.equal(after.contentHtml, '<p>Il testo resta.</p>');
+      assert.equal(after.summary, 'Il testo resta.');
+    });
+
+    it('an image alone is content: accepted', async () => {
+      const article = await create({ title: 'Solo una foto', contentHtml: '<figure><img src="https://example.com/foto.jpg" alt=""></figure>' });
+      assert.equal(article.contentHtml, '<figure><img src="https://example.com/foto.jpg" alt="" /></figure>');
+    });
+  });
+
+  describe('control characters', () => {
+    it('C1 controls (U+0080–U+009F) are stripped like C0 ones from every text field', async () => {
+      const controls = '\u0080\u0085\u009f\u0001\u001f';
+      const article = await create({
+        title: `Titolo${controls} pulito`,
+        summary: `Sommario${controls} pulito`,
+        author: `Autrice${controls} pulita`,
+        categories: [`Categoria${controls} pulita`],
+        contentHtml: `<p>Testo${controls} pulito</p><img src="https://example.com/a.jpg" alt="foto${controls}">`,
+      });
+      assert.equal(article.title, 'Titolo pulito');
+      assert.equal(article.summary, 'Sommario pulito');
+      assert.equal(article.author, 'Autrice pulita');
+      assert.deepEqual(article.categories, [{ slug: 'categoria-pulita', name: 'Categoria pulita' }]);
+      assert.equal(article.contentHtml, '<p>Testo pulito</p><img src="https://example.com/a.jpg" alt="foto" />');
+    });
+
+    it('a control character written as a character reference is stripped too', async () => {
+      const article = await create({ title: 'Riferimenti', contentHtml: '<p>a&#1;b&#x1F;c&#xFFFF;d</p>' });
+      assert.equal(article.contentHtml, '<p>abcd</p>');
+    });
+  });
+});
