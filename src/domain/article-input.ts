@@ -1,7 +1,7 @@
 // What an editor may send to create or change an article, validated field by field, and its
 // translation into stored fields (sanitised HTML, summary, categories by name).
 import { z } from 'zod';
-import { sanitizeArticleHtml, htmlToText } from './sanitize.js';
+import { htmlToText, MAX_NESTING, sanitizeArticleHtml } from './sanitize.js';
 import { stripControlCharacters, summarize } from './text.js';
 
 const MAX_CONTENT = 1_000_000;
@@ -70,6 +70,7 @@ const VISIBLE = /[^\s\p{Cc}\p{Cf}]/u;
  */
 export function cleanContent(contentHtml: string, summary?: string): CleanContent | { refused: string } {
   const clean = sanitizeArticleHtml(contentHtml);
+  if (clean === undefined) return { refused: `must not nest elements more than ${MAX_NESTING} deep` };
   const text = htmlToText(clean);
   // An image alone is content; markup around nothing (a script, empty paragraphs) is not.
   if (!VISIBLE.test(text) && !/<img\b/.test(clean)) return { refused: 'has nothing left to show once unsafe HTML is removed' };

@@ -96,4 +96,24 @@ describe('article content', () => {
       assert.equal(article.contentHtml, '<p>abcd</p>');
     });
   });
+
+  describe('nesting', () => {
+    it('100,000 nested <b> are refused with 422 naming `contentHtml`, on create and on PATCH', async () => {
+      const contentHtml = '<b>'.repeat(100_000) + 'profondo';
+      const message = await expectContentRefused(await post({ title: 'Profondo', contentHtml }));
+      assert.match(message, /100 deep/);
+      const article = await create({ title: 'Da approfondire', contentHtml: '<p>Piano.</p>' });
+      await expectContentRefused(await patch(article.id, { contentHtml }));
+      assert.ok(!(await titles()).includes('Profondo'));
+    });
+
+    it('20,000 nested tables are refused with 422 naming `contentHtml`', async () => {
+      await expectContentRefused(await post({ title: 'Tabelle', contentHtml: '<table><tr><td>'.repeat(20_000) + 'cella' }));
+    });
+
+    it('an ordinary article nested a few levels deep is accepted as it is', async () => {
+      const contentHtml = '<blockquote><ul><li><table><tbody><tr><td><p><strong><em>Citazione</em></strong></p></td></tr></tbody></table></li></ul></blockquote>';
+      assert.equal((await create({ title: 'Annidato', contentHtml })).contentHtml, contentHtml);
+    });
+  });
 });
