@@ -2,6 +2,8 @@
 // is refused, control characters never reach a stored field, and nesting too deep for the
 // sanitiser is refused before it can hold the service.
 import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { cleanContent } from '../../src/domain/article-input.js';
 import type { ArticleView as Article } from '../../src/domain/article.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -114,6 +116,41 @@ describe('article content', () => {
     it('an ordinary article nested a few levels deep is accepted as it is', async () => {
       const contentHtml = '<blockquote><ul><li><table><tbody><tr><td><p><strong><em>Citazione</em></strong></p></td></tr></tbody></table></li></ul></blockquote>';
       assert.equal((await create({ title: 'Annidato', contentHtml })).contentHtml, contentHtml);
+    });
+  });
+
+  describe('large content', () => {
+    it('is cleaned off the event loop: other requests are not held while it is sanitised', async () => {
+      const contentHtml = '<p>x'.repeat(100_000);
+      // What cleaning this content costs when it runs on the event loop.
+      const started = performance.now();
+      cleanContent(contentHtml);
+      const inlineMs = performance.now() - started;
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
+      const res = await post({ title: 'Lungo', contentHtml });
+      delay.disable();
+      assert.equal(res.status, 201);
+      assert.equal(((await res.json()) as Article).summary, `${'x '.repeat(120).trim()}…`);
+      const longestBlockMs = delay.max / 1e6;
+      assert.ok(longestBlockMs < inlineMs / 2, `the event loop was held ${longestBlockMs.toFixed(0)} ms; cleaning inline takes ${inlineMs.toFixed(0)} ms`);
+    });
+
+    it('a PATCH of large content keeps a summary cut from the old text following the new one', async () => {
+      const article = await create({ title: 'Lungo da cambiare', contentHtml: '<p>vecchio'.repeat(5_000) });
+      assert.match(article.summary, /^vecchio vecchio/);
+      const res = await patch(article.id, { contentHtml: '<p>nuovo'.repeat(5_000) });
+      assert.equal(res.status, 200);
+      assert.match(((await res.json()) as Article).summary, /^nuovo nuovo/);
+    });
+
+    it('an article deleted while its new content is cleaned: the PATCH answers 409 or 404, and nothing comes back', async () => {
+      const article = await create({ title: 'Cancellato nel frattempo', contentHtml: '<p>Breve.</p>' });
+      const patching = patch(article.id, { contentHtml: '<p>lungo'.repeat(20_000) });
+      const deleted = await service.request(`/api/articles/${article.id}`, { method: 'DELETE', admin: true });
+      assert.equal(deleted.status, 204);
+      assert.ok([404, 409].includes((await patching).status));
+      assert.equal((await service.request(`/api/articles/${article.id}`, { admin: true })).status, 404);
     });
   });
 });
