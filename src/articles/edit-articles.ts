@@ -22,7 +22,7 @@ export async function createArticle(ctx: AppContext, input: CreateArticleInput):
     status: input.status,
     ...(input.related ? { related: input.related } : {}),
   };
-  return ctx.store.articles.create(fields);
+  return withSummaryKnown(await ctx.store.articles.create(fields));
 }
 
 export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput): Promise<ArticleRecord> {
@@ -44,7 +44,14 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   }
   if (imageUrl !== undefined) changes.imageUrl = imageUrl ?? undefined;
   if (related !== undefined) changes.related = related ?? undefined;
-  return articles.update(id, changes);
+  return withSummaryKnown(await articles.update(id, changes));
+}
+
+/** The article page asks every view whether the summary was cut from the text: answered now, off the event loop. */
+async function withSummaryKnown(article: ArticleRecord): Promise<ArticleRecord> {
+  // The article is written by now: if the thread fails, the page works it out on its first view.
+  await offLoop.hasDerivedSummary(article).catch(() => undefined);
+  return article;
 }
 
 /** New content for an article: a summary that was cut from the old text follows the new text; a written one stays. */

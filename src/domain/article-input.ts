@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { htmlToText, MAX_NESTING, sanitizeArticleHtml } from './sanitize.js';
 import { stripControlCharacters, summarize } from './text.js';
 
-const MAX_CONTENT = 1_000_000;
+// A long read of 25,000 words fits. Sanitising runs off the event loop (articles/clean-off-loop.ts),
+// but pages and feeds render the stored HTML on it: at 1,000,000 characters of dense markup one
+// feed or page took 200–500 ms.
+const MAX_CONTENT = 200_000;
 
 /** One line of text: control characters gone, white space folded, 1 to `max` characters. */
 export const plainText = (max: number) =>
@@ -54,9 +57,22 @@ export const updateArticleSchema = z.strictObject({
 export type CreateArticleInput = z.infer<typeof createArticleSchema>;
 export type UpdateArticleInput = z.infer<typeof updateArticleSchema>;
 
-/** True when the summary was cut from the text, not written by the editor. */
+// Every write replaces an article's record, never changes it: an answer per record stays true.
+const derivedSummaries = new WeakMap<object, boolean>();
+
+/** True when the summary was cut from the text, not written by the editor; parsed once per record. */
 export function hasDerivedSummary(article: { summary: string; contentHtml: string }): boolean {
-  return article.summary === summarize(htmlToText(article.contentHtml));
+  return knownDerivedSummary(article) ?? rememberDerivedSummary(article, article.summary === summarize(htmlToText(article.contentHtml)));
+}
+
+/** What hasDerivedSummary answered for this record, if it was asked. */
+export function knownDerivedSummary(article: object): boolean | undefined {
+  return derivedSummaries.get(article);
+}
+
+export function rememberDerivedSummary(article: object, derived: boolean): boolean {
+  derivedSummaries.set(article, derived);
+  return derived;
 }
 
 export type CleanContent = { contentHtml: string; summary: string };
