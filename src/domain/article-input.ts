@@ -7,14 +7,21 @@ import { stripControlCharacters, summarize } from './text.js';
 // A long read of 25,000 words fits. Sanitising runs off the event loop (articles/clean-off-loop.ts),
 // but pages and feeds render the stored HTML on it: at 1,000,000 characters of dense markup one
 // feed or page took 200–500 ms.
-const MAX_CONTENT = 200_000;
+export const MAX_CONTENT = 200_000;
 
 /** One line of text: control characters gone, white space folded, 1 to `max` characters. */
 export const plainText = (max: number) =>
   z
     .string()
+    // Folding is linear, but a 2 MB title need not be read to be refused.
+    .max(10 * max, `must be at most ${max} characters`)
     .transform((text) => stripControlCharacters(text).replace(/\s+/g, ' ').trim())
     .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+
+/** A list of at most `max` items, counted before any item is read: 300,000 names are refused at once. */
+function atMost<T extends z.ZodType>(max: number, what: string, item: T) {
+  return z.array(z.unknown()).max(max, `at most ${max} ${what}`).pipe(z.array(item));
+}
 
 const categoryName = plainText(60).refine((name) => !/[<>"]/.test(name), 'must not contain < > or "');
 
@@ -23,11 +30,11 @@ const articleShape = {
   contentHtml: z.string().min(1, 'must not be empty').max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`),
   summary: plainText(1000),
   author: plainText(200),
-  categories: z.array(categoryName).max(12, 'at most 12 categories'),
+  categories: atMost(12, 'categories', categoryName),
   imageUrl: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
   publishedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-27T09:00:00Z' }),
   status: z.enum(['published', 'draft']),
-  related: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be article slugs')).max(10),
+  related: atMost(10, 'related articles', z.string().regex(/^[a-z0-9-]+$/, 'must be article slugs')),
 };
 
 export const createArticleSchema = z.strictObject({
