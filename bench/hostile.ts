@@ -11,6 +11,7 @@ import { openBenchContext, tempDir } from './fixtures.js';
 import type { Report } from './report.js';
 
 const TARGET_MS = 100;
+const FEED_PAGE = 20;
 const PART = 'hostile input (longest event-loop block per request)';
 
 /** `unit` repeated inside `before` … `after`, up to `limit` characters. */
@@ -83,6 +84,22 @@ export async function benchHostileInput(report: Report): Promise<void> {
       report.figure(PART, input.kind, longest, 'ms', `${size} · ${blocks.join(' · ')}`);
       if (longest > worst.ms) worst = { ms: longest, what: input.kind };
     }
+    // A feed page holds 20 articles: all of them as large as the limit allows, in dense markup.
+    const kind = `a feed of ${FEED_PAGE} articles of table cells as long as the limit`;
+    report.progress(`hostile: ${kind}`);
+    const body = JSON.stringify({ title: 'tabella', contentHtml: fill('<td>x', '<table><tr>', '</table>') });
+    for (let n = 0; n < FEED_PAGE; n += 1) {
+      await fetch(`${http.url}/api/articles`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body });
+    }
+    const blocks: string[] = [];
+    let longest = 0;
+    for (const path of ['/rss.xml', '/atom.xml', '/feed.json']) {
+      const get = await measureRequest(http.url + path, {});
+      blocks.push(`${path} ${get.ms.toFixed(0)} ms (${(get.body.length / 1024 / 1024).toFixed(1)} MB)`);
+      longest = Math.max(longest, get.ms);
+    }
+    report.figure(PART, kind, longest, 'ms', blocks.join(' · '));
+    if (longest > worst.ms) worst = { ms: longest, what: kind };
   } finally {
     await http.close();
     await closeContext(ctx);
