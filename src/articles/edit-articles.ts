@@ -8,8 +8,9 @@ import type { ArticleFields } from '../store/articles.js';
 import { offLoop } from './clean-off-loop.js';
 
 export async function createArticle(ctx: AppContext, input: CreateArticleInput): Promise<ArticleRecord> {
-  checkRelated(ctx, input.related);
   const content = await cleanOrRefuse(input.contentHtml, input.summary);
+  // After the wait for the worker thread, so that the related articles still exist.
+  checkRelated(ctx, input.related);
   const now = ctx.clock().toISOString();
   const fields: ArticleFields = {
     title: input.title,
@@ -29,11 +30,11 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   const articles = ctx.store.articles;
   const before = articles.byId(id);
   if (!before) throw HttpError.notFound(`There is no article with id ${id}`);
-  checkRelated(ctx, input.related ?? undefined, before.slug);
   const { imageUrl, related, categories, publishedAt, contentHtml, summary, ...plain } = input;
   const content = contentHtml === undefined ? undefined : await cleanNewContent(before, contentHtml, summary);
   // Cleaning large content waits for a worker thread: another write may have come first.
   if (articles.byId(id) !== before) throw new HttpError(409, 'Conflict', 'The article changed or was deleted while this change was processed; read it and send the change again');
+  checkRelated(ctx, input.related ?? undefined, before.slug);
   const changes: Partial<ArticleFields> = { ...plain, ...content, updatedAt: ctx.clock().toISOString() };
   if (!content && summary !== undefined) changes.summary = summary;
   if (categories) changes.categories = articles.ensureCategories(categories);
