@@ -3,7 +3,7 @@
 // sanitiser is refused before it can hold the service.
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { cleanContent } from '../../src/domain/article-input.js';
+import { cleanContent, hasDerivedSummary } from '../../src/domain/article-input.js';
 import type { ArticleView as Article } from '../../src/domain/article.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -35,6 +35,12 @@ describe('article content', () => {
   async function titles(): Promise<string[]> {
     const res = await service.request('/api/articles?limit=100', { admin: true });
     return ((await res.json()) as { items: Article[] }).items.map((article) => article.title);
+  }
+
+  function timed(work: () => unknown): number {
+    const started = performance.now();
+    work();
+    return performance.now() - started;
   }
 
   /** Asserts a 422 whose only field error names `contentHtml`. */
@@ -123,9 +129,7 @@ describe('article content', () => {
     it('is cleaned off the event loop: other requests are not held while it is sanitised', async () => {
       const contentHtml = '<p>x'.repeat(50_000);
       // What cleaning this content costs when it runs on the event loop.
-      const started = performance.now();
-      cleanContent(contentHtml);
-      const inlineMs = performance.now() - started;
+      const inlineMs = timed(() => cleanContent(contentHtml));
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       const res = await post({ title: 'Lungo', contentHtml });
@@ -140,20 +144,23 @@ describe('article content', () => {
       assert.match(await expectContentRefused(await post({ title: 'Troppo lungo', contentHtml: `<p>${'x'.repeat(200_000)}</p>` })), /at most 200000/);
     });
 
-    it("the page of a large article does not parse its content again on each view", async () => {
-      const contentHtml = '<p>x'.repeat(50_000);
-      const started = performance.now();
-      cleanContent(contentHtml);
-      const parseMs = performance.now() - started;
-      const article = await create({ title: 'Pagina lunga', contentHtml });
-      const delay = monitorEventLoopDelay({ resolution: 1 });
-      delay.enable();
-      const page = await service.request(`/articles/${article.slug}`);
-      assert.equal(page.status, 200);
-      await page.text();
-      delay.disable();
-      const longestBlockMs = delay.max / 1e6;
-      assert.ok(longestBlockMs < parseMs / 2, `the page held the event loop ${longestBlockMs.toFixed(0)} ms; parsing the content takes ${parseMs.toFixed(0)} ms`);
+    it('the page of a large article does not parse its content again on each view', async () => {
+      const article = await create({ title: 'Pagina lunga', contentHtml: '<p>x'.repeat(50_000) });
+      // What the page would cost if it parsed the content: the shorter of two runs, JIT warm.
+      const parseMs = Math.min(...[0, 1].map(() => timed(() => hasDerivedSummary({ ...article }))));
+      // The shortest of three views: a garbage collection may hold one of them, never all three.
+      const blocks: number[] = [];
+      for (let view = 0; view < 3; view += 1) {
+        const delay = monitorEventLoopDelay({ resolution: 1 });
+        delay.enable();
+        const page = await service.request(`/articles/${article.slug}`);
+        assert.equal(page.status, 200);
+        await page.text();
+        delay.disable();
+        blocks.push(delay.max / 1e6);
+      }
+      const shortestMs = Math.min(...blocks);
+      assert.ok(shortestMs < parseMs / 2, `each view held the event loop at least ${shortestMs.toFixed(0)} ms; parsing the content takes ${parseMs.toFixed(0)} ms`);
     });
 
     it('a PATCH of large content keeps a summary cut from the old text following the new one', async () => {
