@@ -5,6 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { benchFeedBuild, benchFeedServing } from './feeds.js';
 import { removeTempDirs } from './fixtures.js';
+import { benchHostileInput } from './hostile.js';
 import { benchNewsletter } from './newsletter.js';
 import { createReport, type BenchPart } from './report.js';
 import { benchStartup, benchWrites } from './store-scale.js';
@@ -15,6 +16,7 @@ const PARTS: BenchPart[] = [
   benchStartup, // 4: start-up time and memory at 1,000 and 100,000 articles
   benchWrites, // 5: acknowledging a write at 100,000 articles
   benchNewsletter, // 6: a newsletter run to 10,000 subscribers against nodemailer alone
+  benchHostileInput, // 7: the longest event-loop block per request for hostile article input
 ];
 
 /** The parts named on the command line (by a word of their function name), or all of them. */

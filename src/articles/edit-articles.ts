@@ -1,17 +1,20 @@
 // Creating, changing and deleting articles: validated input in, stored article out. Used by the
 // API and by the demo content, so both follow the same rules.
 import type { AppContext } from '../context.js';
-import { cleanContent, hasDerivedSummary, toIsoDate, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
+import { toIsoDate, type CleanContent, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
 import type { ArticleRecord } from '../domain/article.js';
 import { HttpError, type FieldError } from '../http/errors.js';
 import type { ArticleFields } from '../store/articles.js';
+import { offLoop } from './clean-off-loop.js';
 
 export async function createArticle(ctx: AppContext, input: CreateArticleInput): Promise<ArticleRecord> {
+  const content = await cleanOrRefuse(input.contentHtml, input.summary);
+  // After the wait for the worker thread, so that the related articles still exist.
   checkRelated(ctx, input.related);
   const now = ctx.clock().toISOString();
   const fields: ArticleFields = {
     title: input.title,
-    ...cleanContent(input.contentHtml, input.summary),
+    ...content,
     author: input.author ?? ctx.config.siteTitle,
     categories: ctx.store.articles.ensureCategories(input.categories),
     ...(input.imageUrl ? { imageUrl: input.imageUrl } : {}),
@@ -20,22 +23,20 @@ export async function createArticle(ctx: AppContext, input: CreateArticleInput):
     status: input.status,
     ...(input.related ? { related: input.related } : {}),
   };
-  return ctx.store.articles.create(fields);
+  return withSummaryKnown(await ctx.store.articles.create(fields));
 }
 
 export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput): Promise<ArticleRecord> {
   const articles = ctx.store.articles;
   const before = articles.byId(id);
   if (!before) throw HttpError.notFound(`There is no article with id ${id}`);
-  checkRelated(ctx, input.related ?? undefined, before.slug);
   const { imageUrl, related, categories, publishedAt, contentHtml, summary, ...plain } = input;
-  const changes: Partial<ArticleFields> = { ...plain, updatedAt: ctx.clock().toISOString() };
-  if (contentHtml !== undefined) {
-    // A summary that was cut from the old text follows the new text; a written one stays.
-    Object.assign(changes, cleanContent(contentHtml, summary ?? (hasDerivedSummary(before) ? undefined : before.summary)));
-  } else if (summary !== undefined) {
-    changes.summary = summary;
-  }
+  const content = contentHtml === undefined ? undefined : await cleanNewContent(before, contentHtml, summary);
+  // Cleaning large content waits for a worker thread: another write may have come first.
+  if (articles.byId(id) !== before) throw new HttpError(409, 'Conflict', 'The article changed or was deleted while this change was processed; read it and send the change again');
+  checkRelated(ctx, input.related ?? undefined, before.slug);
+  const changes: Partial<ArticleFields> = { ...plain, ...content, updatedAt: ctx.clock().toISOString() };
+  if (!content && summary !== undefined) changes.summary = summary;
   if (categories) changes.categories = articles.ensureCategories(categories);
   if (publishedAt) changes.publishedAt = toIsoDate(publishedAt);
   else if (before.status === 'draft' && input.status === 'published' && Date.parse(before.publishedAt) < Date.parse(changes.updatedAt!)) {
@@ -44,11 +45,31 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   }
   if (imageUrl !== undefined) changes.imageUrl = imageUrl ?? undefined;
   if (related !== undefined) changes.related = related ?? undefined;
-  return articles.update(id, changes);
+  return withSummaryKnown(await articles.update(id, changes));
+}
+
+/** The article page asks every view whether the summary was cut from the text: answered now, off the event loop. */
+async function withSummaryKnown(article: ArticleRecord): Promise<ArticleRecord> {
+  // The article is written by now: if the thread fails, the page works it out on its first view.
+  await offLoop.hasDerivedSummary(article).catch(() => undefined);
+  return article;
+}
+
+/** New content for an article: a summary that was cut from the old text follows the new text; a written one stays. */
+async function cleanNewContent(before: ArticleRecord, contentHtml: string, summary: string | undefined): Promise<CleanContent> {
+  const keptSummary = (await offLoop.hasDerivedSummary(before)) ? undefined : before.summary;
+  return cleanOrRefuse(contentHtml, summary ?? keptSummary);
 }
 
 export async function deleteArticle(ctx: AppContext, id: string): Promise<void> {
   if (!(await ctx.store.articles.remove(id))) throw HttpError.notFound(`There is no article with id ${id}`);
+}
+
+/** Clean content, or a 422 naming `contentHtml` with the reason it cannot be an article's. */
+async function cleanOrRefuse(contentHtml: string, summary: string | undefined): Promise<CleanContent> {
+  const result = await offLoop.cleanContent(contentHtml, summary);
+  if ('refused' in result) throw HttpError.invalid([{ field: 'contentHtml', message: result.refused }]);
+  return result;
 }
 
 /** Explicit related articles must exist, and an article is not related to itself. */

@@ -7,6 +7,11 @@ export interface Category {
   name: string;
 }
 
+/** Names that differ only in case, surrounding white space or Unicode form name one category. */
+export function categoryKey(name: string): string {
+  return name.trim().toLowerCase().normalize('NFC');
+}
+
 /** An article as the store keeps it: categories and explicit related articles by slug. */
 export interface ArticleRecord {
   id: string;

@@ -1,8 +1,8 @@
 // Articles and categories: the named questions the rest of Notiziario asks, answered from
 // in-memory indexes, and the writes, acknowledged once they are on disk.
 import { randomUUID } from 'node:crypto';
-import { isDue, type ArticleRecord, type Category } from '../domain/article.js';
-import { slugify } from '../domain/text.js';
+import { categoryKey, isDue, type ArticleRecord, type Category } from '../domain/article.js';
+import { firstFreeSlug, slugify } from '../domain/text.js';
 import type { Database } from './database.js';
 import type { ContentData } from './schema.js';
 import { Timeline, type Cursor } from './timeline.js';
@@ -57,6 +57,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
   const byId = new Map<string, ArticleRecord>();
   const bySlug = new Map<string, ArticleRecord>();
   const categoriesBySlug = new Map<string, Category>(db.data.categories.map((c) => [c.slug, c]));
+  const categoriesByKey = new Map<string, Category>(db.data.categories.map((c) => [categoryKey(c.name), c]));
   const timelines = new Map<string, Timeline>();
   const listeners: ChangeListener[] = [];
 
@@ -97,13 +98,7 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
 
   const retiredSlugs = new Set(db.data.retiredSlugs);
   const taken = (slug: string) => bySlug.has(slug) || retiredSlugs.has(slug);
-
-  function uniqueSlug(title: string): string {
-    const base = slugify(title);
-    let slug = base;
-    for (let n = 2; taken(slug); n += 1) slug = `${base}-${n}`;
-    return slug;
-  }
+  const uniqueSlug = (title: string) => firstFreeSlug(slugify(title), taken);
 
   async function commit(...touched: ArticleRecord[]): Promise<void> {
     const scopes = new Set(touched.flatMap(scopesOf));
@@ -153,13 +148,16 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     },
     ensureCategories(names) {
       const slugs = names.map((name) => {
-        const slug = slugify(name);
-        if (!categoriesBySlug.has(slug)) {
-          const category = { slug, name };
-          categoriesBySlug.set(slug, category);
+        const key = categoryKey(name);
+        let category = categoriesByKey.get(key);
+        if (!category) {
+          // A different name whose slug is taken ("C" after "C++") gets the next free one: never merged.
+          category = { slug: firstFreeSlug(slugify(name, 'categoria'), (slug) => categoriesBySlug.has(slug)), name };
+          categoriesBySlug.set(category.slug, category);
+          categoriesByKey.set(key, category);
           db.data.categories.push(category);
         }
-        return slug;
+        return category.slug;
       });
       // "Salute" and "salute" are one category: an article is in it once.
       return [...new Set(slugs)];
