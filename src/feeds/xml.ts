@@ -1,7 +1,8 @@
-// The XML writer of the RSS and Atom feeds. Every text and attribute value is escaped here, and
-// HTML goes into CDATA sections with every `]]>` split, so no text can end an element, an
-// attribute or a section early, and a parser reads back exactly the text that was given (what the
-// `feed` package could not promise: it split only the first `]]>` and turned `&amp;` into `&`).
+// The XML writer of the RSS and Atom feeds and the OPML list. Every text and attribute value is
+// escaped here, and HTML goes into CDATA sections with every `]]>` split, so no text can end an
+// element, an attribute or a section early, and a parser reads back exactly the text that was
+// given (what the `feed` package could not promise: it split only the first `]]>` of a section
+// and turned `&amp;` into `&`).
 
 export interface XmlElement {
   name: string;

@@ -2,6 +2,7 @@
 // writes: each feed stays well-formed XML (Chromium's strict parser), keeps its structure, and
 // reads back (feedsmith) the exact text the editor wrote, in RSS, Atom and JSON Feed alike.
 import assert from 'node:assert/strict';
+import { parseOpml } from 'feedsmith';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../pages/browser.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -124,6 +125,13 @@ describe('feeds: text that looks like markup', () => {
       }
       assert.doesNotMatch(feeds.raw.atom, /<(title|subtitle|summary)[^>]*type="(html|xhtml)"/, where);
     }
+  });
+
+  it('the OPML list reads back category names exactly', async () => {
+    const opml = parseOpml(await (await service.request('/feeds.opml')).text());
+    const titles = (opml.body?.outlines ?? []).map((outline) => outline.text);
+    const site = titles[0]!;
+    assert.deepEqual(titles.slice(1).sort(), CATEGORIES.map((name) => `${site} · ${name}`).sort());
   });
 
   const categoriesOf = (article: Article) => (article as unknown as { categories: { name: string }[] }).categories.map((category) => category.name);
