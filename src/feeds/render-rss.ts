@@ -10,7 +10,6 @@ const NAMESPACES = {
 };
 
 export function renderRss(page: FeedPage): string {
-  const selfLink = element('atom:link', { rel: 'self', href: page.pageUrl(page.page), type: 'application/rss+xml' });
   const channel = element(
     'channel',
     {},
@@ -21,7 +20,7 @@ export function renderRss(page: FeedPage): string {
     element('docs', {}, 'https://validator.w3.org/feed/docs/rss2.html'),
     element('generator', {}, GENERATOR),
     element('language', {}, page.language),
-    selfLink,
+    element('atom:link', { rel: 'self', href: page.pageUrl(page.page), type: 'application/rss+xml' }),
     ...pagingLinks(page).map((link) => element('atom:link', link)),
     ...page.entries.map(rssItem),
   );
