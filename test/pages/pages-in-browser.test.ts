@@ -108,7 +108,7 @@ describe('pages in Chromium', () => {
       await schemed.close();
     }
     assert.deepEqual(problems, []);
-  });
+  }).timeout(120_000); // 24 pages through axe-core: 30 to 70 s when the two cores are shared, not 20
 });
 
 async function importReader(service: PagesService, email: string) {
