@@ -7,6 +7,8 @@ import type { FeedCache, RenderedFeed } from './feed-cache.js';
 import type { FeedFormat } from './feed-urls.js';
 
 const FEED_PATH = /^\/(?:categories\/([a-z0-9-]+)\/)?(rss\.xml|atom\.xml|feed\.json)$/;
+// The absolute form of a request target (RFC 9112 §3.2.2), up to its path: `http://host`.
+const SCHEME_AND_AUTHORITY = /^https?:\/\/[^/?#]*/i;
 const FORMAT_BY_FILE: Record<string, FeedFormat> = { 'rss.xml': 'rss', 'atom.xml': 'atom', 'feed.json': 'json' };
 const CACHE_CONTROL = 'public, max-age=300';
 
@@ -16,7 +18,7 @@ const CACHE_CONTROL = 'public, max-age=300';
  */
 export function serveFeed(cache: FeedCache, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const url = req.url ?? '/';
+  const url = originForm(req.url ?? '/');
   const queryStart = url.indexOf('?');
   const match = FEED_PATH.exec(queryStart === -1 ? url : url.slice(0, queryStart));
   if (!match) return false;
@@ -30,6 +32,13 @@ export function serveFeed(cache: FeedCache, req: IncomingMessage, res: ServerRes
     res.end(req.method === 'HEAD' ? undefined : feed.body);
   }
   return true;
+}
+
+/** The path and query of a request target, whether in origin form or absolute form. */
+function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  const authority = SCHEME_AND_AUTHORITY.exec(target);
+  return authority ? target.slice(authority[0].length) || '/' : target;
 }
 
 interface FeedHeaders {

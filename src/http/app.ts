@@ -10,6 +10,7 @@ import { createErrorPageRenderer, pageRoutes, serveAssets } from './pages/index.
 import { createSubscribeLimiter } from './rate-limit.js';
 import { articleRoutes } from './routes/articles.js';
 import { newsletterRoutes } from './routes/newsletter.js';
+import { noSniffing } from './security-headers.js';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -18,6 +19,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   // The client address (for the subscribe rate limit) comes from X-Forwarded-For only via these proxies.
   app.set('trust proxy', ctx.config.trustProxy);
+  app.use(noSniffing);
 
   // Feeds are normally answered before Express (see server.ts); this serves the same URLs when
   // the request reaches Express, and turns their errors (unknown category, bad page) into problems.

@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { setPageSecurityHeaders } from './security-headers.js';
 
 export interface FieldError {
   field: string;
@@ -64,6 +65,7 @@ export function createErrorHandler(log: Logger, renderErrorPage?: (status: numbe
     res.status(problem.status).set(problem.headers);
     const wantsHtml = renderErrorPage && !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsHtml) {
+      setPageSecurityHeaders(res);
       res.type('html').send(renderErrorPage(problem.status, problem.title, problem.detail ?? problem.title));
       return;
     }

@@ -11,7 +11,7 @@ export type Format = keyof typeof FORMATS;
 
 export type Article = Record<'id' | 'slug' | 'title' | 'summary' | 'contentHtml' | 'author' | 'url' | 'publishedAt' | 'updatedAt', string>;
 
-/** Text of a field typed "html" (RSS description, Atom title and summary) as a reader shows it. */
+/** Text of an HTML field (the RSS description holds the summary as HTML) as a reader shows it. */
 export function decodeHtml(html: string): string {
   return html
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))

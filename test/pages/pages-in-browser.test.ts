@@ -80,7 +80,7 @@ describe('pages in Chromium', () => {
   // One test per colour scheme: each runs axe on a dozen pages, seconds each on a busy machine.
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious accessibility violation on any page, in the ${colorScheme} colour scheme`, async function () {
-      this.timeout(60_000);
+      this.timeout(120_000); // a dozen pages through axe-core: tens of seconds when the two cores are shared
       const { manageUrl, unsubscribeUrl } = await importReader(service, 'anna@example.org');
       const confirmUrl = await pendingConfirmation(service, `marco-${colorScheme}@example.org`);
       const paths = [

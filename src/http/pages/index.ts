@@ -2,25 +2,13 @@
 // headers that keep pages from being framed or loading anything but our own styles.
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
+import { pageSecurityHeaders } from '../security-headers.js';
 import { embedRoutes } from './embed-pages.js';
 import { readPageRoutes } from './read-pages.js';
 import { createPageRenderer } from './render-page.js';
 import { subscriptionPageRoutes } from './subscription-pages.js';
 
 export { serveAssets } from './assets.js';
-
-// Pages run no script and load only our stylesheet and images; only /embed/{slug} may be framed.
-const PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src * data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({
-    'Content-Security-Policy': PAGE_POLICY,
-    'X-Frame-Options': 'DENY',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
-  });
-  next();
-};
 
 /** The page routes; mount before the not-found handler. The limiter is shared with the API. */
 export function pageRoutes(ctx: AppContext, subscribeLimiter: RequestHandler): Router {

@@ -5,6 +5,7 @@ import { eraseSubscriber, importSubscribers, listSubscribers, previewDigest } fr
 import { subscribe } from '../../newsletter/subscriptions.js';
 import type { AdminCheck } from '../auth.js';
 import { jsonBody, parseJson, parseLargeJson } from '../json-body.js';
+import { emailPreviewSecurityHeaders } from '../security-headers.js';
 
 export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLimiter: RequestHandler): Router {
   const router = Router();
@@ -31,7 +32,7 @@ export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLim
   router.get('/api/newsletter/runs', auth.requireAdmin, (_req, res) => {
     res.json([...ctx.store.newsletter.runs()].reverse());
   });
-  router.get('/api/newsletter/preview', auth.requireAdmin, async (req, res) => {
+  router.get('/api/newsletter/preview', auth.requireAdmin, emailPreviewSecurityHeaders, async (req, res) => {
     res.type('html').send(await previewDigest(ctx, req.query.categories));
   });
 
