@@ -7,6 +7,7 @@ import { benchFeedBuild, benchFeedServing } from './feeds.js';
 import { removeTempDirs } from './fixtures.js';
 import { benchNewsletter } from './newsletter.js';
 import { createReport, type BenchPart } from './report.js';
+import { benchStoreGrowth, benchStoreHuge } from './store-growth.js';
 import { benchStartup, benchWrites } from './store-scale.js';
 
 const PARTS: BenchPart[] = [
@@ -15,6 +16,8 @@ const PARTS: BenchPart[] = [
   benchStartup, // 4: start-up time and memory at 1,000 and 100,000 articles
   benchWrites, // 5: acknowledging a write at 100,000 articles
   benchNewsletter, // 6: a newsletter run to 10,000 subscribers against nodemailer alone
+  benchStoreGrowth, // 7: subscriber changes, feeds, article writes, start-up and memory as the store grows
+  benchStoreHuge, // 8: a store past 512 MB in the previous layout (only with BENCH_STORE_HUGE_ARTICLES)
 ];
 
 /** The parts named on the command line (by a word of their function name), or all of them. */
