@@ -176,6 +176,12 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   const { newsletter, articles } = ctx.store;
   const now = ctx.clock();
   const subscriber = newsletter.subscriberById(delivery.subscriberId);
+  // The store writes the subscriber's change before the delivery's: a crash between the two
+  // leaves a sent delivery "sending", with its cutoff already the subscriber's watermark.
+  if (delivery.state === 'sending' && subscriber?.watermark === delivery.cutoff) {
+    await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: now.toISOString() });
+    return;
+  }
   // Articles the subscriber already has (a digest of another run got there first) are not sent again.
   const watermark = Date.parse(subscriber?.watermark ?? '') || 0;
   const chosen = delivery.articleIds

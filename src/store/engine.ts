@@ -155,6 +155,8 @@ export class StoreEngine {
 
   /** False while the journal cannot be written or the last compaction failed (for /healthz). */
   async isHealthy(): Promise<boolean> {
+    // A compaction that failed is tried again now: the answer after it tells whether the disk is back.
+    if (this.compactionError !== undefined && !this.compacting) this.compact().catch(() => undefined);
     return this.compactionError === undefined && (await this.journal.canWrite());
   }
 

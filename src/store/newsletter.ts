@@ -117,6 +117,7 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
     runs: () => [...runs.values()],
     unfinishedRuns: () => [...runs.values()].filter((run) => run.status === 'running'),
     async addRun(run, deliveries) {
+      await ledgers.prune([...runs.values()], new Date(run.startedAt));
       await ledgers.create(run.id, deliveries);
       await engine.commit([{ collection: 'runs', id: run.id, record: { ...run } }]);
     },
