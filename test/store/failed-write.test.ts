@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { importSubscribers, mailsTo, publish, runNewsletter, startMailedService } from '../newsletter/fixtures.js';
 
 const article = (title: string) => ({ title, contentHtml: `<p>${title}</p>`, categories: ['Cronaca'] });
 
@@ -69,5 +70,49 @@ describe('store: a write that fails on disk', () => {
     await repair();
     const retried = (await (await service.request('/api/subscribers', { method: 'POST', admin: true, json: list })).json()) as { imported: number };
     assert.equal(retried.imported, 2);
+  });
+});
+
+describe('store: a newsletter run that cannot be recorded', () => {
+  it('sends nothing, and the next run, once the disk works, sends each digest once', async () => {
+    const mailed = await startMailedService();
+    const { service, sink } = mailed;
+    try {
+      await importSubscribers(service, [{ email: 'lettore@example.org' }]);
+      await publish(service, 'Notizia del giorno', ['Cronaca']);
+      const repair = await breakTheJournal(service.dataDir);
+      const refused = await service.request('/api/newsletter/runs', { method: 'POST', admin: true });
+      assert.equal(refused.status, 500);
+      assert.equal(sink.messages.length, 0, 'nothing was sent');
+      await repair();
+      assert.equal(await service.ctx.newsletter.retryDeferred(), undefined, 'the retry tick finds no run to finish');
+      assert.equal(sink.messages.length, 0);
+      const run = await runNewsletter(service);
+      assert.equal(run.counts.sent, 1);
+      assert.equal(mailsTo(sink, 'lettore@example.org').length, 1);
+      assert.deepEqual((await readdir(path.join(service.dataDir, 'runs'))).sort(), [`${run.id}.jsonl`], "the unrecorded run's file is gone");
+    } finally {
+      await mailed.stop();
+    }
+  });
+});
+
+describe('store: a snapshot that cannot be written', () => {
+  it('keeps every change in the journal and answers /healthz 503 until it can', async () => {
+    const service = await startTestService();
+    try {
+      const temp = path.join(service.dataDir, '.notiziario.json.tmp');
+      await mkdir(temp);
+      assert.equal((await service.request('/api/articles', { method: 'POST', admin: true, json: article('Scritto nel journal') })).status, 201);
+      await assert.rejects(service.ctx.store.compact());
+      assert.equal((await service.request('/healthz')).status, 503);
+      assert.ok((await (await service.request('/rss.xml')).text()).includes('Scritto nel journal'), 'the acknowledged article is published');
+      await rmdir(temp);
+      await service.ctx.store.compact();
+      assert.equal((await service.request('/healthz')).status, 200);
+    } finally {
+      await service.stop();
+      await rm(service.dataDir, { recursive: true, force: true });
+    }
   });
 });
