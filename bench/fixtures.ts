@@ -6,7 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
-import { CONTENT_SCHEMA } from '../src/store/schema.js';
+import { CONTENT_SNAPSHOT } from '../src/store/schema.js';
 import { CONTENT_FILE } from '../src/store/store.js';
 import { articleRecord, CATEGORIES, createParagraphPool, seededRandom } from './content.js';
 
@@ -82,7 +82,9 @@ async function writeStoreFile(file: string, count: number): Promise<void> {
   const step = (YEARS_OF_ARCHIVE * YEAR) / count;
   const handle = await open(file, 'w', 0o600);
   try {
-    await handle.write(`{"schemaVersion":${CONTENT_SCHEMA.version},"retiredSlugs":[],"categories":${JSON.stringify(CATEGORIES)},"articles":[`);
+    // The layout the store writes: a record per line.
+    const categories = CATEGORIES.map((category) => JSON.stringify(category)).join(',\n');
+    await handle.write(`{"schemaVersion":${CONTENT_SNAPSHOT.version},"journalSeq":0,\n"retiredSlugs":[\n],\n"categories":[\n${categories}\n],\n"articles":[`);
     const batchSize = 1000;
     for (let start = 0; start < count; start += batchSize) {
       const batch: string[] = [];
@@ -90,9 +92,9 @@ async function writeStoreFile(file: string, count: number): Promise<void> {
         const publishedAt = new Date(newest - (count - 1 - index) * step);
         batch.push(JSON.stringify(articleRecord({ index, publishedAt, pool, random })));
       }
-      await handle.write(`${start === 0 ? '' : ','}${batch.join(',')}`);
+      await handle.write(`${start === 0 ? '' : ','}\n${batch.join(',\n')}`);
     }
-    await handle.write(']}');
+    await handle.write('\n]}\n');
   } finally {
     await handle.close();
   }

@@ -16,7 +16,7 @@ import { messageIdFor } from '../src/newsletter/message-id.js';
 import { createEmailRenderer, personalize } from '../src/newsletter/render-email.js';
 import { importSubscribers } from '../src/newsletter/subscribers-admin.js';
 import { subscriberLinks } from '../src/newsletter/subscriptions.js';
-import { DurableJSONFile } from '../src/store/durable-json-file.js';
+import { Journal } from '../src/store/journal.js';
 import { NEWSLETTER_FILE } from '../src/store/store.js';
 import { articleHtml, articleTitle, CATEGORIES, createParagraphPool, seededRandom } from './content.js';
 import { benchConfig, msSince, tempDir } from './fixtures.js';
@@ -83,7 +83,7 @@ export async function benchNewsletter(report: Report): Promise<void> {
     };
     try {
       sample = await typicalMessage(first.ctx);
-      recipients = first.ctx.store.newsletter.subscribers().map((s) => toAddress(s));
+      recipients = first.ctx.store.newsletter.allSubscribers().map((s) => toAddress(s));
       runs.push(await measureRun(report, sink, ledger, first, 'run 1'));
     } finally {
       await closeContext(first.ctx);
@@ -147,11 +147,11 @@ function record(report: Report, runs: RunTiming[], baselines: Timing[], sample: 
   );
   report.figure(
     PART,
-    'ledger writes (newsletter.json) per run',
+    'ledger writes (journal group commits) per run',
     mean(runs.map((r) => r.ledgerWrites)),
     'writes',
     `runs ${runs.map((r) => r.ledgerWrites.toLocaleString('en-US')).join(' & ')} · ` +
-      `${runs.map((r) => (r.ledgerWriteMs / r.ledgerWrites).toFixed(1)).join(' & ')} ms per write (temp file, fsync, rename) · ` +
+      `${runs.map((r) => (r.ledgerWriteMs / r.ledgerWrites).toFixed(1)).join(' & ')} ms per write (append, fsync) · ` +
       `writing ${runs.map((r) => `${((r.ledgerWriteMs / r.ms) * 100).toFixed(0)}%`).join(' & ')} of the run's wall time · ` +
       `${runs.map((r) => ((2 * r.sent) / r.ledgerWrites).toFixed(1)).join(' & ')} delivery updates per write`,
   );
@@ -240,7 +240,7 @@ async function typicalMessage(ctx: AppContext): Promise<Sample> {
   const now = ctx.clock();
   const { articles } = ctx.store;
   const sized: { subscriber: SubscriberRecord; bytes: number }[] = [];
-  for (const subscriber of ctx.store.newsletter.subscribers()) {
+  for (const subscriber of ctx.store.newsletter.allSubscribers()) {
     const chosen = articles.listDueSince(subscriber.categories, now, new Date(subscriber.watermark!));
     const template = await renderer.digest(groupDigest(chosen, subscriber.categories.flatMap((slug) => articles.category(slug) ?? [])));
     sized.push({ subscriber, bytes: template.html.length + template.text.length });
@@ -297,19 +297,19 @@ interface LedgerCounter {
 }
 
 /**
- * Counts the writes of newsletter.json and their time (open, write, fsync, rename, fsync of the
- * folder) by wrapping DurableJSONFile.write for the duration of this part; src/ is not changed.
+ * Counts the journal writes (each a group commit: append + fsync, of the store's journal or a
+ * run's ledger) and their time, by wrapping Journal's write for the duration of this part;
+ * src/ is not changed.
  */
 function countLedgerWrites(): LedgerCounter {
-  type Write = (this: { file: string }, data: unknown) => Promise<void>;
-  const proto = DurableJSONFile.prototype as unknown as { write: Write };
+  type Write = (this: Journal, text: string) => Promise<void>;
+  const proto = Journal.prototype as unknown as { write: Write };
   const original = proto.write;
   const stats = { writes: 0, ms: 0 };
-  proto.write = async function (data) {
-    if (path.basename(this.file) !== NEWSLETTER_FILE) return original.call(this, data);
+  proto.write = async function (text) {
     const start = process.hrtime.bigint();
     try {
-      return await original.call(this, data);
+      return await original.call(this, text);
     } finally {
       stats.writes += 1;
       stats.ms += msSince(start);

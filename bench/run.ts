@@ -8,6 +8,7 @@ import { removeTempDirs } from './fixtures.js';
 import { benchHostileInput } from './hostile.js';
 import { benchNewsletter } from './newsletter.js';
 import { createReport, type BenchPart } from './report.js';
+import { benchStoreGrowth, benchStoreHuge } from './store-growth.js';
 import { benchStartup, benchWrites } from './store-scale.js';
 
 const PARTS: BenchPart[] = [
@@ -17,6 +18,8 @@ const PARTS: BenchPart[] = [
   benchWrites, // 5: acknowledging a write at 100,000 articles
   benchNewsletter, // 6: a newsletter run to 10,000 subscribers against nodemailer alone
   benchHostileInput, // 7: the longest event-loop block per request for hostile article input
+  benchStoreGrowth, // 8: subscriber changes, feeds, article writes, start-up and memory as the store grows
+  benchStoreHuge, // 9: a store past 512 MB in the previous layout (only with BENCH_STORE_HUGE_ARTICLES)
 ];
 
 /** The parts named on the command line (by a word of their function name), or all of them. */

@@ -12,7 +12,7 @@ import type { Report } from './report.js';
 import type { StartupFigures } from './startup-child.js';
 
 /** What the child reported, plus the wall time from spawn to its report (Node and tsx boot included). */
-type StartupRun = StartupFigures & { wallMs: number };
+export type StartupRun = StartupFigures & { wallMs: number };
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./startup-child.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,7 +58,7 @@ function recordStartup(report: Report, count: number, figures: StartupRun, runs:
 }
 
 /** Runs startup-child.ts in a fresh Node process and returns its figures and the wall time. */
-function runStartupChild(dataDir: string): Promise<StartupRun> {
+export function runStartupChild(dataDir: string): Promise<StartupRun> {
   const start = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD_SCRIPT, dataDir], {
     cwd: PROJECT_ROOT,

@@ -40,7 +40,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     language: config.siteLanguage,
     feedPageSize: config.feedPageSize,
   };
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, { now: clock, onCompactionError: (err) => log.error({ err }, 'store: the snapshot could not be written; the journal keeps every change') });
   const emails = await createEmailRenderer({ baseUrl: config.baseUrl, title: config.siteTitle, language: config.siteLanguage, timezone: config.timezone });
   const ctx = {
     config,

@@ -32,8 +32,8 @@ export function createApp(ctx: AppContext): express.Express {
     res.send(renderOpml(ctx.site, categories, ctx.clock()));
   });
   app.get('/healthz', async (_req, res) => {
-    const readable = await ctx.store.isReadable();
-    res.status(readable ? 200 : 503).json({ status: readable ? 'ok' : 'store unreadable' });
+    const writable = await ctx.store.isWritable();
+    res.status(writable ? 200 : 503).json({ status: writable ? 'ok' : 'store cannot write' });
   });
 
   app.use(articleRoutes(ctx, auth));

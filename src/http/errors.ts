@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { StoreFullError } from '../store/engine.js';
 import { setPageSecurityHeaders } from './security-headers.js';
 
 export interface FieldError {
@@ -83,6 +84,7 @@ export function createErrorHandler(log: Logger, renderErrorPage?: (status: numbe
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof StoreFullError) return new HttpError(507, 'Insufficient storage', 'The store takes no new records: the service is close to its memory limit.');
   const bodyError = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser's errors carry a status and a type: keep the status, say it plainly.
   if (bodyError?.type === 'entity.too.large') return new HttpError(413, 'Payload too large', 'The request body is larger than the limit', [{ field: 'body', message: 'too large' }]);

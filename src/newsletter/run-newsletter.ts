@@ -2,6 +2,7 @@
 // records them in the ledger, and sends, writing the delivery state before and after each SMTP
 // transaction; a watermark moves only once its delivery is sent. An interrupted run resumes.
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AppContext } from '../context.js';
 import { isDue, type ArticleRecord } from '../domain/article.js';
 import { afterDelivery, afterFailure, followedCategories, groupDigest, isMailable, type DeliveryRecord, type RunCounts, type RunRecord, type SubscriberRecord } from '../domain/newsletter.js';
@@ -16,6 +17,8 @@ import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
 /** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
 export const SENDS_IN_FLIGHT = 20;
+/** Subscribers looked at between two turns of the event loop when a run starts. */
+const SUBSCRIBERS_PER_SLICE = 1000;
 /** A subscriber away for long gets the newest articles, not an endless list. */
 const MAX_DIGEST_ARTICLES = 30;
 
@@ -111,7 +114,10 @@ async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger
   await forgetExpiredPending(ctx, now);
   const run: RunRecord = { id: randomUUID(), trigger, startedAt: now.toISOString(), status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
   const deliveries: DeliveryRecord[] = [];
-  for (const subscriber of ctx.store.newsletter.subscribers()) {
+  const subscribers = ctx.store.newsletter.allSubscribers();
+  for (const [index, subscriber] of subscribers.entries()) {
+    // A pass over a million subscribers takes seconds: requests are served between slices.
+    if (index % SUBSCRIBERS_PER_SLICE === SUBSCRIBERS_PER_SLICE - 1) await yieldToEventLoop();
     if (subscriber.status !== 'confirmed' || (trigger === 'retry' && subscriber.failures === 0)) continue;
     const since = new Date(subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt);
     const categories = followedCategories(subscriber, () => allSlugs);
@@ -170,6 +176,12 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   const { newsletter, articles } = ctx.store;
   const now = ctx.clock();
   const subscriber = newsletter.subscriberById(delivery.subscriberId);
+  // The store writes the subscriber's change before the delivery's: a crash between the two
+  // leaves a sent delivery "sending", with its cutoff already the subscriber's watermark.
+  if (delivery.state === 'sending' && subscriber?.watermark === delivery.cutoff) {
+    await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: now.toISOString() });
+    return;
+  }
   // Articles the subscriber already has (a digest of another run got there first) are not sent again.
   const watermark = Date.parse(subscriber?.watermark ?? '') || 0;
   const chosen = delivery.articleIds

@@ -1,6 +1,7 @@
 // What the publisher does with the list: look at it, import one (as confirmed), erase someone,
 // and preview the next digest.
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { plainText } from '../domain/article-input.js';
@@ -11,6 +12,8 @@ import { personalize } from './render-email.js';
 import { categoryList, emailAddress } from './subscriptions.js';
 
 const MAX_IMPORT = 100_000;
+/** Entries checked between two turns of the event loop. */
+const IMPORT_SLICE = 1000;
 const PREVIEW_DEFAULT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const importedSubscriber = z.strictObject({
@@ -20,13 +23,28 @@ const importedSubscriber = z.strictObject({
   categories: categoryList.optional(),
 });
 
-export function listSubscribers(ctx: AppContext) {
-  return ctx.store.newsletter
-    .subscribers()
-    .filter((subscriber) => subscriber.status !== 'erased')
-    .map(({ id, email, name, categories, status, source, createdAt, confirmedAt, watermark, failures }) => ({
-      id, email, name, categories, status, source, createdAt, confirmedAt, lastDigestUpTo: watermark, failures,
-    }));
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().regex(/^[0-9a-f-]{36}$/, 'is not a cursor from a previous page').optional(),
+  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'bouncing']).optional(),
+});
+
+export interface SubscriberListPage {
+  items: ReturnType<typeof presentSubscriber>[];
+  /** The query string of the next page, when there is one. */
+  next?: string;
+}
+
+/** One page of the list, ordered by id (stable while it changes); erased subscribers are left out. */
+export function listSubscribers(ctx: AppContext, query: unknown): SubscriberListPage {
+  const { limit, cursor, status } = parseInput(listQuery, query);
+  const page = ctx.store.newsletter.pageSubscribers(cursor, limit, status);
+  const next = page.next ? new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit), cursor: page.next }).toString() : undefined;
+  return { items: page.items.map(presentSubscriber), ...(next ? { next } : {}) };
+}
+
+function presentSubscriber({ id, email, name, categories, status, source, createdAt, confirmedAt, watermark, failures }: SubscriberRecord) {
+  return { id, email, name, categories, status, source, createdAt, confirmedAt, lastDigestUpTo: watermark, failures };
 }
 
 export interface ImportResult {
@@ -36,7 +54,10 @@ export interface ImportResult {
   errors: (FieldError & { index: number })[];
 }
 
-/** Imports a list as confirmed, in one write: invalid and already known addresses are skipped. */
+/**
+ * Imports a list as confirmed: invalid and already known addresses are skipped. Checked and
+ * written in slices of a thousand, so the service keeps answering during a large import.
+ */
 export async function importSubscribers(ctx: AppContext, body: unknown): Promise<ImportResult> {
   const list = parseInput(z.array(z.unknown()).min(1, 'send at least one subscriber').max(MAX_IMPORT, `at most ${MAX_IMPORT} per call`), body);
   const now = ctx.clock().toISOString();
@@ -44,20 +65,29 @@ export async function importSubscribers(ctx: AppContext, body: unknown): Promise
   const added: SubscriberRecord[] = [];
   const seen = new Set<string>();
   const errors: ImportResult['errors'] = [];
-  list.forEach((entry, index) => {
+  for (const [index, entry] of list.entries()) {
+    // Checking 100,000 entries takes seconds: requests are served between slices.
+    if (index % IMPORT_SLICE === IMPORT_SLICE - 1) await yieldToEventLoop();
     const parsed = importedSubscriber.safeParse(entry);
-    if (!parsed.success) return void errors.push(...fieldErrors(parsed.error).map((error) => ({ index, ...error })));
+    if (!parsed.success) {
+      errors.push(...fieldErrors(parsed.error).map((error) => ({ index, ...error })));
+      continue;
+    }
     const { email, name, categories } = parsed.data;
-    if (seen.has(email) || newsletter.subscriberByEmail(email)) return void errors.push({ index, field: 'email', message: 'is already on the list' });
+    if (seen.has(email) || newsletter.subscriberByEmail(email)) {
+      errors.push({ index, field: 'email', message: 'is already on the list' });
+      continue;
+    }
     let slugs: string[];
     try {
       slugs = checkCategories(ctx, categories, 'admin');
     } catch (err) {
-      return void errors.push(...(err as HttpError).errors.map((error) => ({ index, ...error })));
+      errors.push(...(err as HttpError).errors.map((error) => ({ index, ...error })));
+      continue;
     }
     seen.add(email);
     added.push({ id: randomUUID(), email, ...(name ? { name } : {}), categories: slugs, status: 'confirmed', source: 'import', createdAt: now, confirmedAt: now, watermark: now, failures: 0 });
-  });
+  }
   if (added.length) await newsletter.saveSubscribers(added);
   ctx.log.info({ imported: added.length, skipped: list.length - added.length }, 'subscribers imported');
   return { imported: added.length, skipped: list.length - added.length, errors: errors.slice(0, 100) };
@@ -69,6 +99,8 @@ export async function eraseSubscriber(ctx: AppContext, id: string): Promise<void
   if (!subscriber || subscriber.status === 'erased') throw HttpError.notFound(`There is no subscriber ${id}`);
   await ctx.mailer.forgetRecipient(subscriber.email);
   await ctx.store.newsletter.updateSubscriber(id, { email: '', name: undefined, categories: [], status: 'erased', watermark: undefined, retryAfter: undefined });
+  // The journal still holds the address until the snapshot is written anew.
+  await ctx.store.compact();
 }
 
 /** The HTML the next digest would have for these categories: what is new since the last run. */

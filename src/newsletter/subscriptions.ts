@@ -118,9 +118,8 @@ export function subscriberLinks(ctx: AppContext, subscriberId: string): { manage
 
 /** Pending subscriptions older than 7 days are dropped: the address was never confirmed. */
 export async function forgetExpiredPending(ctx: AppContext, now: Date): Promise<void> {
-  const limit = now.getTime() - PENDING_LIFETIME_MS;
-  const expired = ctx.store.newsletter.subscribers().filter((s) => s.status === 'pending' && Date.parse(s.createdAt) < limit);
-  if (expired.length) await ctx.store.newsletter.removeSubscribers(expired.map((s) => s.id));
+  const expired = ctx.store.newsletter.pendingCreatedBefore(new Date(now.getTime() - PENDING_LIFETIME_MS));
+  if (expired.length) await ctx.store.newsletter.removeSubscribers(expired.map((subscriber) => subscriber.id));
 }
 
 function subscriberFor(ctx: AppContext, id: string): SubscriberRecord {

@@ -1,10 +1,10 @@
 // Articles and categories: the named questions the rest of Notiziario asks, answered from
-// in-memory indexes, and the writes, acknowledged once they are on disk.
+// in-memory indexes, and the writes: acknowledged once they are on disk, visible only then.
 import { randomUUID } from 'node:crypto';
 import { categoryKey, isDue, type ArticleRecord, type Category } from '../domain/article.js';
 import { firstFreeSlug, slugify } from '../domain/text.js';
-import type { Database } from './database.js';
-import type { ContentData } from './schema.js';
+import type { Collection, RecordChange, StoreEngine } from './engine.js';
+import { createKeyedQueue } from './keyed-queue.js';
 import { Timeline, type Cursor } from './timeline.js';
 
 /** The scope of the site-wide feed; categories are scoped by their slug. */
@@ -53,12 +53,25 @@ export interface ArticleStore {
 /** ISO dates of one format sort as strings; no locale rules needed. */
 const newestFirst = (a: ArticleRecord, b: ArticleRecord) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0);
 
-export function createArticleStore(db: Database<ContentData>): ArticleStore {
+export interface ArticleRepository extends ArticleStore {
+  /** Builds the feeds' indexes once the engine has loaded every article. */
+  opened(): void;
+}
+
+export function createArticleStore(engine: StoreEngine): ArticleRepository {
   const byId = new Map<string, ArticleRecord>();
   const bySlug = new Map<string, ArticleRecord>();
-  const categoriesBySlug = new Map<string, Category>(db.data.categories.map((c) => [c.slug, c]));
-  const categoriesByKey = new Map<string, Category>(db.data.categories.map((c) => [categoryKey(c.name), c]));
+  const categoriesBySlug = new Map<string, Category>();
+  /** Categories by their name folded (case, space, Unicode form): one name, one category. */
+  const categoriesByKey = new Map<string, Category>();
+  const retiredSlugs = new Set<string>();
+  /** Categories named by ensureCategories, stored with the first article written in them. */
+  const proposedCategories = new Map<string, Category>();
+  /** Slugs of articles being created: two creations at once never take the same one. */
+  const reservedSlugs = new Set<string>();
   const timelines = new Map<string, Timeline>();
+  const oneAtATime = createKeyedQueue();
+  let indexed = false;
   const listeners: ChangeListener[] = [];
 
   const timeline = (scope: string) => timelines.get(scope) ?? Timeline.empty();
@@ -69,18 +82,23 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
   function index(article: ArticleRecord): void {
     byId.set(article.id, article);
     bySlug.set(article.slug, article);
-    if (article.status !== 'published') return;
+    if (!indexed || article.status !== 'published') return;
     for (const scope of scopesOf(article)) {
       if (!timelines.has(scope)) timelines.set(scope, Timeline.empty());
       timelines.get(scope)!.insert(article);
     }
   }
 
-  function indexAll(articles: readonly ArticleRecord[]): void {
+  function unindex(article: ArticleRecord): void {
+    byId.delete(article.id);
+    bySlug.delete(article.slug);
+    if (indexed) for (const scope of scopesOf(article)) timelines.get(scope)?.remove(article);
+  }
+
+  /** Built in one sort per scope: inserting the articles of a start one by one is quadratic. */
+  function indexAll(): void {
     const byScope = new Map<string, ArticleRecord[]>([[SITE_SCOPE, []]]);
-    for (const article of articles) {
-      byId.set(article.id, article);
-      bySlug.set(article.slug, article);
+    for (const article of byId.values()) {
       if (article.status !== 'published') continue;
       for (const scope of scopesOf(article)) {
         if (!byScope.has(scope)) byScope.set(scope, []);
@@ -88,27 +106,60 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
       }
     }
     for (const [scope, scoped] of byScope) timelines.set(scope, Timeline.of(scoped));
+    indexed = true;
   }
 
-  function unindex(article: ArticleRecord): void {
-    byId.delete(article.id);
-    bySlug.delete(article.slug);
-    for (const scope of scopesOf(article)) timelines.get(scope)?.remove(article);
-  }
+  const collection = <R>(name: string, put: (record: R) => void, remove: (id: string) => void, records: () => R[]): Collection<R> => ({ name, put, delete: remove, records });
+  engine.register(
+    collection<Category>(
+      'categories',
+      (category) => {
+        categoriesBySlug.set(category.slug, category);
+        categoriesByKey.set(categoryKey(category.name), category);
+      },
+      (slug) => {
+        const category = categoriesBySlug.get(slug);
+        if (category) categoriesByKey.delete(categoryKey(category.name));
+        categoriesBySlug.delete(slug);
+      },
+      () => [...categoriesBySlug.values()],
+    ),
+  );
+  engine.register(collection<string>('retiredSlugs', (slug) => void retiredSlugs.add(slug), (slug) => void retiredSlugs.delete(slug), () => [...retiredSlugs]));
+  engine.register(
+    collection<ArticleRecord>(
+      'articles',
+      (article) => {
+        const before = byId.get(article.id);
+        if (before) unindex(before);
+        index(article);
+      },
+      (id) => {
+        const before = byId.get(id);
+        if (before) unindex(before);
+      },
+      () => [...byId.values()],
+    ),
+  );
 
-  const retiredSlugs = new Set(db.data.retiredSlugs);
-  const taken = (slug: string) => bySlug.has(slug) || retiredSlugs.has(slug);
+  const taken = (slug: string) => bySlug.has(slug) || retiredSlugs.has(slug) || reservedSlugs.has(slug);
   const uniqueSlug = (title: string) => firstFreeSlug(slugify(title), taken);
 
-  async function commit(...touched: ArticleRecord[]): Promise<void> {
-    const scopes = new Set(touched.flatMap(scopesOf));
-    for (const listener of listeners) listener(scopes);
-    await db.persist();
+  /** The article's change, with the categories it is the first to use. */
+  function articleChanges(article: ArticleRecord): RecordChange[] {
+    const added = article.categories.flatMap((slug) => (categoriesBySlug.has(slug) ? [] : (proposedCategories.get(slug) ?? [])));
+    return [...added.map((category) => ({ collection: 'categories', id: category.slug, record: category })), { collection: 'articles', id: article.id, record: article }];
   }
 
-  indexAll(db.data.articles);
+  async function commit(changes: RecordChange[], ...touched: ArticleRecord[]): Promise<void> {
+    await engine.commit(changes);
+    for (const change of changes) if (change.collection === 'categories') proposedCategories.delete(change.id);
+    const scopes = new Set(touched.flatMap(scopesOf));
+    for (const listener of listeners) listener(scopes);
+  }
 
   return {
+    opened: indexAll,
     byId: (id) => byId.get(id),
     bySlug: (slug) => bySlug.get(slug),
     isRetired: (slug) => retiredSlugs.has(slug),
@@ -149,46 +200,47 @@ export function createArticleStore(db: Database<ContentData>): ArticleStore {
     ensureCategories(names) {
       const slugs = names.map((name) => {
         const key = categoryKey(name);
-        let category = categoriesByKey.get(key);
-        if (!category) {
-          // A different name whose slug is taken ("C" after "C++") gets the next free one: never merged.
-          category = { slug: firstFreeSlug(slugify(name, 'categoria'), (slug) => categoriesBySlug.has(slug)), name };
-          categoriesBySlug.set(category.slug, category);
-          categoriesByKey.set(key, category);
-          db.data.categories.push(category);
-        }
-        return category.slug;
+        const known = categoriesByKey.get(key) ?? [...proposedCategories.values()].find((category) => categoryKey(category.name) === key);
+        if (known) return known.slug;
+        // A different name whose slug is taken ("C" after "C++") gets the next free one: never merged.
+        const slug = firstFreeSlug(slugify(name, 'categoria'), (candidate) => categoriesBySlug.has(candidate) || proposedCategories.has(candidate));
+        proposedCategories.set(slug, { slug, name });
+        return slug;
       });
       // "Salute" and "salute" are one category: an article is in it once.
       return [...new Set(slugs)];
     },
     async create(fields) {
       const article: ArticleRecord = { id: randomUUID(), slug: uniqueSlug(fields.title), ...fields };
-      db.data.articles.push(article);
-      index(article);
-      await commit(article);
+      reservedSlugs.add(article.slug);
+      try {
+        await commit(articleChanges(article), article);
+      } finally {
+        reservedSlugs.delete(article.slug);
+      }
       return article;
     },
-    async update(id, changes) {
-      const before = byId.get(id);
-      if (!before) throw new Error(`store: no article ${id}`);
-      const after: ArticleRecord = { ...before, ...changes, id: before.id, slug: before.slug };
-      unindex(before);
-      db.data.articles[db.data.articles.indexOf(before)] = after;
-      index(after);
-      await commit(before, after);
-      return after;
-    },
-    async remove(id) {
-      const article = byId.get(id);
-      if (!article) return undefined;
-      unindex(article);
-      db.data.articles.splice(db.data.articles.indexOf(article), 1);
-      retiredSlugs.add(article.slug);
-      db.data.retiredSlugs.push(article.slug);
-      await commit(article);
-      return article;
-    },
+    update: (id, changes) =>
+      oneAtATime(id, async () => {
+        const before = byId.get(id);
+        if (!before) throw new Error(`store: no article ${id}`);
+        const after: ArticleRecord = { ...before, ...changes, id: before.id, slug: before.slug };
+        await commit(articleChanges(after), before, after);
+        return after;
+      }),
+    remove: (id) =>
+      oneAtATime(id, async () => {
+        const article = byId.get(id);
+        if (!article) return undefined;
+        await commit(
+          [
+            { collection: 'articles', id },
+            { collection: 'retiredSlugs', id: article.slug, record: article.slug },
+          ],
+          article,
+        );
+        return article;
+      }),
     onChange: (listener) => listeners.push(listener),
   };
 }

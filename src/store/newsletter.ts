@@ -1,148 +1,139 @@
-// Subscribers, runs and deliveries: the newsletter's file, its indexes and its named questions.
-// Every write resolves once it is on disk, which is what makes the ledger crash-safe. Delivery
-// changes, two per message, go to the journal; the file takes them in at the end of a run.
-import type { DeliveryRecord, RunRecord, SubscriberRecord } from '../domain/newsletter.js';
-import type { Database } from './database.js';
-import type { Journal, JournalEntry } from './journal.js';
-import type { NewsletterData } from './schema.js';
+// Subscribers and runs: their indexes and named questions over the engine, and each run's
+// deliveries in its ledger file. Every write resolves once it is on disk, and is visible only
+// then, which is what makes the ledger crash-safe.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DeliveryRecord, RunRecord, SubscriberRecord, SubscriberStatus } from '../domain/newsletter.js';
+import type { RecordChange, StoreEngine } from './engine.js';
+import { createKeyedQueue } from './keyed-queue.js';
+import { withChanges, type RunLedgers } from './run-ledger.js';
+import { SubscriberIndex } from './subscriber-index.js';
 
-/** One delivery change (and its subscriber's), as journalled; `null` stands for "unset". */
-export interface DeliveryEntry extends JournalEntry {
-  delivery: string;
-  changes: Record<string, unknown>;
-  subscriberChanges?: Record<string, unknown>;
+/** Subscribers written per journal entry by a large import: each entry is one short write. */
+const SUBSCRIBERS_PER_ENTRY = 1000;
+
+export interface SubscriberPage {
+  items: SubscriberRecord[];
+  /** The cursor of the next page; absent on the last. */
+  next?: string;
 }
-
-/** Deliveries of this many most recent runs are kept; older runs keep only their counts. */
-const RUNS_WITH_DELIVERIES = 10;
 
 export interface NewsletterStore {
   subscriberById(id: string): SubscriberRecord | undefined;
   subscriberByEmail(email: string): SubscriberRecord | undefined;
-  subscribers(): readonly SubscriberRecord[];
-  /** Adds new subscribers, in one write. */
+  /** Every subscriber as of now (a copy, ordered by id): a run walks it in slices. */
+  allSubscribers(): readonly SubscriberRecord[];
+  /** Up to `limit` subscribers after `cursor` (ordered by id), of one status if given. */
+  pageSubscribers(cursor: string | undefined, limit: number, status?: SubscriberStatus): SubscriberPage;
+  /** Pending subscriptions created before `limit`, oldest first: an index, not a scan. */
+  pendingCreatedBefore(limit: Date): SubscriberRecord[];
+  /** Adds new subscribers (an address already taken is refused); a large list in slices. */
   saveSubscribers(added: SubscriberRecord[]): Promise<void>;
   updateSubscriber(id: string, changes: Partial<SubscriberRecord>): Promise<SubscriberRecord>;
   removeSubscribers(ids: readonly string[]): Promise<void>;
   runs(): readonly RunRecord[];
   unfinishedRuns(): RunRecord[];
-  /** Records a new run with its deliveries, in one write. */
+  /** Records a new run: its deliveries' file first, then the run; a failure records nothing. */
   addRun(run: RunRecord, deliveries: DeliveryRecord[]): Promise<void>;
   updateRun(id: string, changes: Partial<RunRecord>): Promise<void>;
   deliveries(runId: string): readonly DeliveryRecord[];
-  /** Changes a delivery, and its subscriber when given, in the same write. */
+  /**
+   * Changes a delivery, and its subscriber when given. The subscriber's change is on disk first:
+   * a crash between the two leaves the delivery "sending", and the resumed run finds the
+   * watermark moved and sends nothing again.
+   */
   updateDelivery(id: string, changes: Partial<DeliveryRecord>, subscriberChanges?: Partial<SubscriberRecord>): Promise<void>;
 }
 
-/** Applies the journal entries that the file does not hold yet; true when any was applied. */
-export function replayJournal(data: NewsletterData, entries: readonly DeliveryEntry[]): boolean {
-  const deliveries = new Map(data.deliveries.map((d) => [d.id, d]));
-  const subscribers = new Map(data.subscribers.map((s) => [s.id, s]));
-  let applied = false;
-  for (const entry of entries) {
-    if (entry.seq <= (data.journalSeq ?? 0)) continue;
-    const delivery = deliveries.get(entry.delivery);
-    if (delivery) {
-      assignChanges(delivery, entry.changes);
-      const subscriber = subscribers.get(delivery.subscriberId);
-      if (subscriber && entry.subscriberChanges) assignChanges(subscriber, entry.subscriberChanges);
+export interface NewsletterRepository extends NewsletterStore {
+  /** Orders the indexes and loads the unfinished runs' deliveries once the engine has loaded. */
+  opened(now: Date): Promise<void>;
+}
+
+export class AddressTakenError extends Error {
+  constructor() {
+    super('store: this address is already on the list');
+  }
+}
+
+export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers): NewsletterRepository {
+  const subscribers = new SubscriberIndex();
+  const runs = new Map<string, RunRecord>();
+  /** Addresses being added: two subscriptions at once never create two subscribers. */
+  const reservedEmails = new Set<string>();
+  const oneAtATime = createKeyedQueue();
+
+  engine.register({ name: 'subscribers', put: (record) => subscribers.put(record as SubscriberRecord), delete: (id) => subscribers.delete(id), records: () => subscribers.all() });
+  engine.register({ name: 'runs', put: (record) => void runs.set((record as RunRecord).id, record as RunRecord), delete: (id) => void runs.delete(id), records: () => [...runs.values()] });
+
+  const subscriberChange = (record: SubscriberRecord): RecordChange => ({ collection: 'subscribers', id: record.id, record });
+
+  async function saveInEntries(added: SubscriberRecord[]): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (let start = 0; start < added.length; start += SUBSCRIBERS_PER_ENTRY) {
+      writes.push(engine.commit(added.slice(start, start + SUBSCRIBERS_PER_ENTRY).map(subscriberChange)));
+      // Serialising an entry takes a moment: requests are served between entries.
+      if (start + SUBSCRIBERS_PER_ENTRY < added.length) await yieldToEventLoop();
     }
-    data.journalSeq = entry.seq;
-    applied = true;
-  }
-  return applied;
-}
-
-const toJournal = (changes: object) => Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value === undefined ? null : value]));
-
-function assignChanges(target: object, changes: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null) delete (target as Record<string, unknown>)[key];
-    else (target as Record<string, unknown>)[key] = value;
-  }
-}
-
-export function createNewsletterStore(db: Database<NewsletterData>, journal: Journal<DeliveryEntry>): NewsletterStore {
-  const data = db.data;
-  const byId = new Map(data.subscribers.map((s) => [s.id, s]));
-  const byEmail = new Map(data.subscribers.filter((s) => s.email).map((s) => [s.email, s]));
-  const deliveryById = new Map(data.deliveries.map((d) => [d.id, d]));
-  const runById = new Map(data.runs.map((r) => [r.id, r]));
-
-  function changeSubscriber(id: string, changes: Partial<SubscriberRecord>): SubscriberRecord {
-    const subscriber = byId.get(id);
-    if (!subscriber) throw new Error(`store: no subscriber ${id}`);
-    if (changes.email !== undefined && changes.email !== subscriber.email) byEmail.delete(subscriber.email);
-    Object.assign(subscriber, changes);
-    if (subscriber.email) byEmail.set(subscriber.email, subscriber);
-    return subscriber;
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
-  function pruneOldDeliveries(): void {
-    const keep = new Set(data.runs.slice(-RUNS_WITH_DELIVERIES).map((run) => run.id));
-    for (const delivery of data.deliveries) if (!keep.has(delivery.runId)) deliveryById.delete(delivery.id);
-    data.deliveries = data.deliveries.filter((delivery) => keep.has(delivery.runId));
+  async function changeSubscriber(id: string, changes: Partial<SubscriberRecord>): Promise<SubscriberRecord> {
+    const before = subscribers.byId(id);
+    if (!before) throw new Error(`store: no subscriber ${id}`);
+    const after = withChanges(before, changes);
+    if (after.email && after.email !== before.email && (subscribers.byEmail(after.email) || reservedEmails.has(after.email))) throw new AddressTakenError();
+    await engine.commit([subscriberChange(after)]);
+    return after;
   }
 
   return {
-    subscriberById: (id) => byId.get(id),
-    subscriberByEmail: (email) => byEmail.get(email.toLowerCase()),
-    subscribers: () => data.subscribers,
+    async opened(now) {
+      subscribers.opened();
+      for (const run of runs.values()) if (run.status === 'running') await ledgers.load(run.id);
+      await ledgers.prune([...runs.values()], now);
+    },
+    subscriberById: (id) => subscribers.byId(id),
+    subscriberByEmail: (email) => subscribers.byEmail(email.toLowerCase()),
+    allSubscribers: () => subscribers.all(),
+    pageSubscribers: (cursor, limit, status) => subscribers.page(cursor, limit, status),
+    pendingCreatedBefore: (limit) => subscribers.pendingCreatedBefore(limit.getTime()),
     async saveSubscribers(added) {
-      for (const subscriber of added) {
-        data.subscribers.push(subscriber);
-        byId.set(subscriber.id, subscriber);
-        byEmail.set(subscriber.email, subscriber);
+      const emails = added.map((subscriber) => subscriber.email);
+      if (new Set(emails).size !== emails.length || emails.some((email) => subscribers.byEmail(email) || reservedEmails.has(email))) throw new AddressTakenError();
+      for (const email of emails) reservedEmails.add(email);
+      try {
+        await saveInEntries(added);
+      } finally {
+        for (const email of emails) reservedEmails.delete(email);
       }
-      await db.persist();
     },
-    async updateSubscriber(id, changes) {
-      const subscriber = changeSubscriber(id, changes);
-      await db.persist();
-      return subscriber;
-    },
+    updateSubscriber: (id, changes) => oneAtATime(id, () => changeSubscriber(id, changes)),
     async removeSubscribers(ids) {
-      const gone = new Set(ids);
-      for (const id of gone) {
-        const subscriber = byId.get(id);
-        if (subscriber) byEmail.delete(subscriber.email);
-        byId.delete(id);
-      }
-      data.subscribers = data.subscribers.filter((subscriber) => !gone.has(subscriber.id));
-      await db.persist();
+      const known = ids.filter((id) => subscribers.byId(id));
+      if (known.length) await engine.commit(known.map((id) => ({ collection: 'subscribers', id })));
     },
-    runs: () => data.runs,
-    unfinishedRuns: () => data.runs.filter((run) => run.status === 'running'),
+    runs: () => [...runs.values()],
+    unfinishedRuns: () => [...runs.values()].filter((run) => run.status === 'running'),
     async addRun(run, deliveries) {
-      data.runs.push(run);
-      runById.set(run.id, run);
-      pruneOldDeliveries();
-      for (const delivery of deliveries) {
-        data.deliveries.push(delivery);
-        deliveryById.set(delivery.id, delivery);
-      }
-      await db.persist();
+      await ledgers.prune([...runs.values()], new Date(run.startedAt));
+      await ledgers.create(run.id, deliveries);
+      await engine.commit([{ collection: 'runs', id: run.id, record: { ...run } }]);
     },
     async updateRun(id, changes) {
-      Object.assign(runById.get(id)!, changes);
-      const journalled = data.journalSeq;
-      await db.persist();
-      // The file now holds every journal entry (none came during the write): start it afresh.
-      if (data.journalSeq === journalled) await journal.clear();
+      const before = runs.get(id);
+      if (!before) throw new Error(`store: no run ${id}`);
+      const after = withChanges(before, changes);
+      await engine.commit([{ collection: 'runs', id, record: after }]);
+      if (after.status === 'finished') await ledgers.release(id);
     },
-    deliveries: (runId) => data.deliveries.filter((delivery) => delivery.runId === runId),
+    deliveries: (runId) => ledgers.deliveries(runId),
     async updateDelivery(id, changes, subscriberChanges) {
-      const delivery = deliveryById.get(id);
+      const delivery = ledgers.delivery(id);
       if (!delivery) throw new Error(`store: no delivery ${id}`);
-      Object.assign(delivery, changes);
-      if (subscriberChanges) changeSubscriber(delivery.subscriberId, subscriberChanges);
-      data.journalSeq = (data.journalSeq ?? 0) + 1;
-      await journal.append({
-        seq: data.journalSeq,
-        delivery: id,
-        changes: toJournal(changes),
-        ...(subscriberChanges ? { subscriberChanges: toJournal(subscriberChanges) } : {}),
-      });
+      if (subscriberChanges && subscribers.byId(delivery.subscriberId)) await oneAtATime(delivery.subscriberId, () => changeSubscriber(delivery.subscriberId, subscriberChanges));
+      await ledgers.update(id, changes);
     },
   };
 }

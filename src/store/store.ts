@@ -1,63 +1,67 @@
-// The store: two lowdb files under DATA_DIR (content, and the newsletter's subscribers and
-// ledger, so that a send never rewrites every article) and the named repositories over them.
-import { access, constants } from 'node:fs/promises';
-import path from 'node:path';
+// The store: the named repositories (articles and categories; subscribers, runs and their
+// deliveries) over the embedded engine in DATA_DIR. Nothing above this module knows the engine.
 import { createArticleStore, type ArticleStore } from './articles.js';
-import { openDatabase } from './database.js';
+import { StoreEngine } from './engine.js';
 import { lockDataDir } from './lock.js';
-import { openJournal, readJournal, type Journal } from './journal.js';
-import { createNewsletterStore, replayJournal, type DeliveryEntry, type NewsletterStore } from './newsletter.js';
-import { CONTENT_SCHEMA, NEWSLETTER_SCHEMA } from './schema.js';
+import { createNewsletterMigration } from './newsletter-migration.js';
+import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
+import { createRunLedgers } from './run-ledger.js';
+import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT } from './schema.js';
 
-export const CONTENT_FILE = 'notiziario.json';
-export const NEWSLETTER_FILE = 'newsletter.json';
-export const NEWSLETTER_JOURNAL = 'newsletter.journal.jsonl';
+export const CONTENT_FILE = CONTENT_SNAPSHOT.file;
+export const NEWSLETTER_FILE = NEWSLETTER_SNAPSHOT.file;
 
 export interface Store {
   articles: ArticleStore;
   newsletter: NewsletterStore;
-  /** True on the first start, when the store file was just created. */
+  /** True on the first start, when the store files were just created. */
   created: boolean;
-  /** True when the store file can be read (for /healthz). */
-  isReadable(): Promise<boolean>;
+  /** False while the store cannot write (for /healthz). */
+  isWritable(): Promise<boolean>;
+  /**
+   * Brings the snapshot files up to date and deletes the journal files they cover: after an
+   * erasure, so that no file keeps what was erased.
+   */
+  compact(): Promise<void>;
   /** Waits for every acknowledged change to be on disk, then lets another process open DATA_DIR. */
   close(): Promise<void>;
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+export interface StoreOptions {
+  /** The journal is folded into the snapshots past this size (tests make it small). */
+  compactAfterBytes?: number;
+  onCompactionError?: (err: unknown) => void;
+  now?: () => Date;
+}
+
+export async function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
   const lock = lockDataDir(dataDir);
-  const file = path.join(dataDir, CONTENT_FILE);
-  let content, newsletter, journal: Journal<DeliveryEntry>;
   try {
-    // Articles are replaced on change, never edited in place: they can be written in chunks.
-    content = await openDatabase(file, CONTENT_SCHEMA, { chunked: true });
-    newsletter = await openDatabase(path.join(dataDir, NEWSLETTER_FILE), NEWSLETTER_SCHEMA);
-    // Delivery changes journalled before a crash go into the file first; then the journal restarts.
-    const journalFile = path.join(dataDir, NEWSLETTER_JOURNAL);
-    if (replayJournal(newsletter.data, await readJournal<DeliveryEntry>(journalFile))) await newsletter.persist();
-    journal = await openJournal<DeliveryEntry>(journalFile);
-    await journal.clear();
+    const ledgers = createRunLedgers(dataDir);
+    let newsletter: ReturnType<typeof createNewsletterStore> | undefined;
+    const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
+    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT], { ...options, ...migration });
+    const articles = createArticleStore(engine);
+    newsletter = createNewsletterStore(engine, ledgers);
+    await engine.open();
+    await migration.cleanUp();
+    articles.opened();
+    await newsletter.opened((options.now ?? (() => new Date()))());
+    return {
+      articles,
+      newsletter,
+      created: engine.created,
+      isWritable: () => engine.isHealthy(),
+      compact: () => engine.compact(),
+      async close() {
+        await ledgers.settled();
+        await engine.close();
+        lock.release();
+      },
+    };
   } catch (err) {
     lock.release();
     throw err;
   }
-  // Every change asks for its own write, so flushing only waits for those.
-  const flush = async () => {
-    await Promise.all([content.settled(), newsletter.settled()]);
-  };
-  return {
-    articles: createArticleStore(content),
-    newsletter: createNewsletterStore(newsletter, journal),
-    created: content.created,
-    isReadable: () =>
-      access(file, constants.R_OK).then(
-        () => true,
-        () => false,
-      ),
-    async close() {
-      await flush();
-      await journal.close();
-      lock.release();
-    },
-  };
 }
+

@@ -75,7 +75,7 @@ describe('erasing a subscriber', () => {
       const before = await readdir(outbox);
       assert.ok(before.length >= 2);
 
-      const list = (await (await service.request('/api/subscribers', { admin: true })).json()) as { id: string; email: string }[];
+      const list = ((await (await service.request('/api/subscribers', { admin: true })).json()) as { items: { id: string; email: string }[] }).items;
       const erased = list.find((entry) => entry.email === 'lettrice@example.org')!;
       assert.equal((await service.request(`/api/subscribers/${erased.id}`, { method: 'DELETE', admin: true })).status, 204);
 

@@ -2,9 +2,8 @@
 // in one call, erasing a subscriber's personal data (from the API and from the file on disk),
 // the run history with its counts, and the digest preview.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NEWSLETTER_FILE } from '../../src/store/store.js';
 import type { TestService } from '../helpers/service.js';
 import { importSubscribers, mailsTo, publish, runNewsletter, startMailedService, subscriber, type MailedService } from './fixtures.js';
 
@@ -41,7 +40,16 @@ describe('newsletter: admin API', () => {
     await mailed.stop();
   });
 
-  const listSubscribers = async () => (await (await service.request('/api/subscribers', { admin: true })).json()) as ListedSubscriber[];
+  /** Every page of GET /api/subscribers, following `next`. */
+  async function listSubscribers(): Promise<ListedSubscriber[]> {
+    const all: ListedSubscriber[] = [];
+    for (let url: string | null = '/api/subscribers?limit=1000'; url; ) {
+      const page = (await (await service.request(url, { admin: true })).json()) as { items: ListedSubscriber[]; next: string | null };
+      all.push(...page.items);
+      url = page.next && new URL(page.next).pathname + new URL(page.next).search;
+    }
+    return all;
+  }
   const listRuns = async () => (await (await service.request('/api/newsletter/runs', { admin: true })).json()) as RunView[];
 
   it('answers 401 to every admin call without the token, or with a wrong one', async () => {
@@ -120,8 +128,7 @@ describe('newsletter: admin API', () => {
     await publish(service, 'News for Erin', ['News']);
     await runNewsletter(service);
     assert.equal(mailsTo(mailed.sink, 'erin.erasable@example.org').length, 1);
-    const file = path.join(service.dataDir, NEWSLETTER_FILE);
-    assert.ok((await readFile(file, 'utf8')).includes('erin.erasable@example.org'), 'the address is on disk before');
+    assert.ok((await storeFilesText(service.dataDir)).includes('erin.erasable@example.org'), 'the address is on disk before');
     const runsBefore = await listRuns();
 
     const { id } = subscriber(service, 'erin.erasable@example.org');
@@ -130,9 +137,9 @@ describe('newsletter: admin API', () => {
 
     const listed = await listSubscribers();
     assert.ok(!listed.some((entry) => entry.id === id || entry.email === 'erin.erasable@example.org'));
-    const onDisk = await readFile(file, 'utf8');
-    assert.ok(!onDisk.includes('erin.erasable@example.org'), 'the address is gone from the file');
-    assert.ok(!onDisk.includes('Erin Erasable'), 'the name is gone from the file');
+    const onDisk = await storeFilesText(service.dataDir);
+    assert.ok(!onDisk.includes('erin.erasable@example.org'), 'the address is gone from every store file');
+    assert.ok(!onDisk.includes('Erin Erasable'), 'the name is gone from every store file');
     assert.deepEqual(await listRuns(), runsBefore, 'run history and counts are unchanged');
     assert.equal((await service.request(`/api/subscribers/${id}`, { method: 'DELETE', admin: true })).status, 404);
 
@@ -161,3 +168,11 @@ describe('newsletter: admin API', () => {
     assert.deepEqual(problem.errors?.map((error) => error.field), ['categories.1']);
   });
 });
+
+/** The text of every file the store keeps in DATA_DIR: snapshots, journal files, run ledgers. */
+async function storeFilesText(dataDir: string): Promise<string> {
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile() && /\.jsonl?$/.test(entry.name));
+  const texts = await Promise.all(files.map((entry) => readFile(path.join(entry.parentPath, entry.name), 'utf8')));
+  return texts.join('\n');
+}

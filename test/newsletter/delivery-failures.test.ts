@@ -70,7 +70,7 @@ describe('newsletter: failed deliveries', () => {
       assert.equal(mailed.sink.attemptsTo('gone@example.org').length, attempt);
       assert.equal(subscriber(service, 'gone@example.org').status, attempt < BOUNCE_LIMIT ? 'confirmed' : 'bouncing');
     }
-    const list = (await (await service.request('/api/subscribers', { admin: true })).json()) as { email: string; status: string }[];
+    const list = ((await (await service.request('/api/subscribers', { admin: true })).json()) as { items: { email: string; status: string }[] }).items;
     assert.equal(list.find((entry) => entry.email === 'gone@example.org')?.status, 'bouncing');
 
     service.clock.advance(2 * 24 * 60 * MINUTE);

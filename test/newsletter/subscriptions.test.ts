@@ -117,7 +117,7 @@ describe('newsletter: subscribing with double opt-in', () => {
     assert.equal(mailsTo(mailed.sink, 'slowpoke@example.org', before).length, 0);
     await expectStatus(confirmSubscription(service.ctx, tokenOf(link)), 410);
     assert.equal(service.ctx.store.newsletter.subscriberByEmail('slowpoke@example.org'), undefined, 'the pending address is forgotten');
-    const list = (await (await service.request('/api/subscribers', { admin: true })).json()) as { email: string }[];
+    const list = ((await (await service.request('/api/subscribers', { admin: true })).json()) as { items: { email: string }[] }).items;
     assert.ok(!list.some((entry) => entry.email === 'slowpoke@example.org'));
   });
 

@@ -35,6 +35,7 @@ describe('subscription pages', () => {
     const res = await post('/subscribe', 'email=lucia%40example.org&categories=salute&categories=cultura');
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/subscribe/sent');
+    await service.ctx.background.idle();
     assert.deepEqual(subscriber('lucia@example.org')?.categories, ['salute', 'cultura']);
     assert.equal((await service.outbox()).length, 1, 'the confirmation mail is sent');
     const next = await (await service.page('/subscribe/sent')).text();

@@ -15,8 +15,11 @@ export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLim
     res.status(202).json({ status: 'accepted', detail: 'If the address can be subscribed, a confirmation email is on its way. Nothing is sent until its link is followed.' });
   });
 
-  router.get('/api/subscribers', auth.requireAdmin, (_req, res) => {
-    res.json(listSubscribers(ctx));
+  router.get('/api/subscribers', auth.requireAdmin, (req, res) => {
+    const page = listSubscribers(ctx, req.query);
+    const next = page.next ? `${ctx.config.baseUrl}/api/subscribers?${page.next}` : null;
+    if (next) res.links({ next });
+    res.json({ items: page.items, next });
   });
   router.post('/api/subscribers', auth.requireAdmin, parseLargeJson, async (req, res) => {
     res.json(await importSubscribers(ctx, jsonBody(req)));

@@ -1,0 +1,234 @@
+// The embedded engine under the repositories: records in memory, every change appended to one
+// journal (group fsync) and applied only once it is durable, and the snapshot files brought up
+// to date in the background (compaction). A change costs its own size; a snapshot is written a
+// record at a time; a start reads the snapshots and replays what the journal holds beyond them.
+import { readdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { readDocument, writeDocument } from './json-document.js';
+import { Journal, readJournal } from './journal.js';
+
+/** The journal is folded into the snapshots once its current file passes this size. */
+export const COMPACT_AFTER_BYTES = 64 << 20;
+/** New records are refused once the heap is this full: well before V8 gives up. */
+const HEAP_REFUSAL_RATIO = 0.85;
+
+const SEGMENT = /^store\.journal\.(\d+)\.jsonl$/;
+const segmentName = (number: number) => `store.journal.${String(number).padStart(6, '0')}.jsonl`;
+
+/** What a repository hands the engine for each kind of record it keeps. */
+export interface Collection<R = unknown> {
+  readonly name: string;
+  /** Adds or replaces a record (frozen: nobody changes it in place). */
+  put(record: R): void;
+  delete(id: string): void;
+  /** Every record as it is now, in the order the snapshot should list them (a copy). */
+  records(): readonly R[];
+}
+
+/** One snapshot file: its name, its schema version, and the collections it holds, in order. */
+export interface SnapshotSpec {
+  file: string;
+  version: number;
+  collections: string[];
+}
+
+export interface RecordChange {
+  collection: string;
+  id: string;
+  /** The new record; absent for a deletion. */
+  record?: unknown;
+}
+
+export class StoreFullError extends Error {
+  constructor() {
+    super('store: memory is nearly full; no new records are taken (give Node more memory with --max-old-space-size, or move to a larger store)');
+  }
+}
+
+interface SnapshotState extends SnapshotSpec {
+  /** The last journal entry the file on disk holds. */
+  coveredSeq: number;
+  /** The last journal entry that changed one of its collections. */
+  changedSeq: number;
+  /** Missing or of an older version: written at the next compaction. */
+  outdated: boolean;
+}
+
+export interface EngineOptions {
+  compactAfterBytes?: number;
+  /** Records of arrays that older files held and this version keeps elsewhere (by array name). */
+  legacy?: Record<string, (record: unknown) => void>;
+  /**
+   * Runs after the snapshots are read and before the journal is replayed (older files'
+   * upgrades): each file's version on disk (-1: none) and top-level fields; `put` replaces a
+   * loaded record.
+   */
+  migrate?: (files: ReadonlyMap<string, LoadedFile>, put: (collection: string, record: object) => void) => Promise<void>;
+  onCompactionError?: (err: unknown) => void;
+}
+
+export interface LoadedFile {
+  version: number;
+  scalars: Record<string, unknown>;
+}
+
+export class StoreEngine {
+  private readonly collections = new Map<string, { collection: Collection; snapshot: SnapshotState }>();
+  private readonly snapshots: SnapshotState[];
+  private journal!: Journal;
+  private segment = 0;
+  private compacting: Promise<void> | undefined;
+  private compactionError: unknown;
+  /** True when the store files did not exist before this start. */
+  created = false;
+
+  constructor(
+    private readonly dataDir: string,
+    specs: SnapshotSpec[],
+    private readonly options: EngineOptions = {},
+  ) {
+    this.snapshots = specs.map((spec) => ({ ...spec, coveredSeq: 0, changedSeq: 0, outdated: false }));
+  }
+
+  register(collection: Collection): void {
+    const snapshot = this.snapshots.find((spec) => spec.collections.includes(collection.name));
+    if (!snapshot) throw new Error(`store: no snapshot file holds ${collection.name}`);
+    this.collections.set(collection.name, { collection: collection as Collection, snapshot });
+  }
+
+  /** Reads every snapshot, upgrades older ones, replays the journal; refuses newer files. */
+  async open(): Promise<void> {
+    const files = new Map<string, LoadedFile>();
+    for (const snapshot of this.snapshots) files.set(snapshot.file, await this.load(snapshot));
+    this.created = [...files.values()].every((file) => file.version === -1);
+    await this.options.migrate?.(files, (collection, record) => this.collections.get(collection)!.collection.put(Object.freeze(record)));
+    let lastSeq = 0;
+    for (const number of await this.segmentNumbers()) {
+      this.segment = number;
+      await readJournal(this.segmentPath(number), (line) => {
+        for (const change of line.changes as RecordChange[]) {
+          const target = this.collections.get(change.collection);
+          if (target && line.seq > target.snapshot.coveredSeq) this.apply(change, line.seq);
+        }
+        lastSeq = Math.max(lastSeq, line.seq);
+      });
+    }
+    // Appends start in a new file: whatever a crash tore at the end of the last one stays behind.
+    this.segment += 1;
+    this.journal = new Journal(this.segmentPath(this.segment), 0, lastSeq);
+    if (this.snapshots.some((snapshot) => snapshot.outdated)) await this.compact();
+  }
+
+  /** Resolves once the changes are on disk and visible; nothing is visible if it rejects. */
+  commit(changes: readonly RecordChange[]): Promise<void> {
+    if (changes.some((change) => change.record !== undefined)) this.refuseWhenFull();
+    for (const change of changes) if (change.record !== undefined) Object.freeze(change.record);
+    const entry = { changes: changes.map(({ collection, id, record }) => (record === undefined ? { collection, id } : { collection, id, record })) };
+    return this.journal.append(entry, (seq) => {
+      for (const change of changes) this.apply(change, seq);
+      this.compactWhenDue();
+    });
+  }
+
+  /**
+   * Writes every snapshot that the journal has changed, then deletes the journal files they
+   * now cover. Runs in the background; a second call during one waits for it and runs again.
+   */
+  compact(): Promise<void> {
+    const run = (this.compacting ?? Promise.resolve()).catch(() => undefined).then(() => this.writeSnapshots());
+    const tracked = run.then(
+      () => void (this.compactionError = undefined),
+      (err: unknown) => {
+        this.compactionError = err;
+        throw err;
+      },
+    );
+    this.compacting = tracked;
+    void tracked
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.compacting === tracked) this.compacting = undefined;
+      });
+    return tracked;
+  }
+
+  /** False while the journal cannot be written or the last compaction failed (for /healthz). */
+  async isHealthy(): Promise<boolean> {
+    // A compaction that failed is tried again now: the answer after it tells whether the disk is back.
+    if (this.compactionError !== undefined && !this.compacting) this.compact().catch(() => undefined);
+    return this.compactionError === undefined && (await this.journal.canWrite());
+  }
+
+  /** Waits for every acknowledged change and a compaction under way. */
+  async close(): Promise<void> {
+    await this.journal.settled();
+    await this.compacting?.catch(() => undefined);
+  }
+
+  private apply(change: RecordChange, seq: number): void {
+    const target = this.collections.get(change.collection);
+    if (!target) throw new Error(`store: unknown collection ${change.collection}`);
+    target.snapshot.changedSeq = seq;
+    if (change.record === undefined) target.collection.delete(change.id);
+    else target.collection.put(Object.freeze(change.record));
+  }
+
+  /** Loads one snapshot; its version on disk is -1 when it did not exist. */
+  private async load(snapshot: SnapshotState): Promise<LoadedFile> {
+    const scalars: Record<string, unknown> = {};
+    const exists = await readDocument(path.join(this.dataDir, snapshot.file), {
+      scalar: (key, value) => void (scalars[key] = value),
+      record: (key, value) => {
+        const target = snapshot.collections.includes(key) ? this.collections.get(key) : undefined;
+        if (target) target.collection.put(Object.freeze(value));
+        else this.options.legacy?.[key]?.(value);
+      },
+    });
+    const version = exists ? ((scalars.schemaVersion as number | undefined) ?? 0) : -1;
+    if (version > snapshot.version) {
+      throw new Error(`store: ${snapshot.file} has schema version ${version}, this Notiziario understands up to ${snapshot.version}`);
+    }
+    // Sequence numbers of an older version's own journal mean nothing to this one.
+    snapshot.coveredSeq = version === snapshot.version ? ((scalars.journalSeq as number | undefined) ?? 0) : 0;
+    snapshot.outdated = version !== snapshot.version;
+    return { version, scalars };
+  }
+
+  private compactWhenDue(): void {
+    if (this.compacting || this.journal.size < (this.options.compactAfterBytes ?? COMPACT_AFTER_BYTES)) return;
+    this.compact().catch((err: unknown) => this.options.onCompactionError?.(err));
+  }
+
+  private async writeSnapshots(): Promise<void> {
+    this.segment += 1;
+    const current = this.segment;
+    const plan = await this.journal.rotate(this.segmentPath(current), (seq) => ({
+      seq,
+      // Taken at one instant, between two journal entries: the files hold exactly up to `seq`.
+      dumps: this.snapshots
+        .filter((snapshot) => snapshot.outdated || snapshot.changedSeq > snapshot.coveredSeq)
+        .map((snapshot) => ({ snapshot, arrays: Object.fromEntries(snapshot.collections.map((name) => [name, this.collections.get(name)?.collection.records() ?? []])) })),
+    }));
+    for (const { snapshot, arrays } of plan.dumps) {
+      await writeDocument(path.join(this.dataDir, snapshot.file), { schemaVersion: snapshot.version, journalSeq: plan.seq }, arrays);
+      snapshot.coveredSeq = plan.seq;
+      snapshot.outdated = false;
+    }
+    for (const number of await this.segmentNumbers()) if (number < current) await unlink(this.segmentPath(number));
+  }
+
+  private refuseWhenFull(): void {
+    const heap = getHeapStatistics();
+    if (heap.used_heap_size > heap.heap_size_limit * HEAP_REFUSAL_RATIO) throw new StoreFullError();
+  }
+
+  private async segmentNumbers(): Promise<number[]> {
+    const names = await readdir(this.dataDir);
+    return names.flatMap((name) => SEGMENT.exec(name)?.[1] ?? []).map(Number).sort((a, b) => a - b);
+  }
+
+  private segmentPath(number: number): string {
+    return path.join(this.dataDir, segmentName(number));
+  }
+}

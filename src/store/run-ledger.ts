@@ -1,0 +1,122 @@
+// Each run's deliveries, in a file of their own under DATA_DIR/runs: written once when the run
+// starts, then every change of state appended to it (group fsync). A subscriber change never
+// touches these files, and a run's history never touches the subscribers' file. The detail of a
+// finished run is kept for DELIVERY_DETAIL_DAYS, then its file is deleted; the run's counts stay.
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DeliveryRecord, RunRecord } from '../domain/newsletter.js';
+import { syncFolder } from './json-document.js';
+import { Journal, readJournal } from './journal.js';
+
+export const RUNS_FOLDER = 'runs';
+/** How long the per-delivery detail of a finished run is kept. */
+export const DELIVERY_DETAIL_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const LINES_PER_WRITE = 2000;
+
+interface OpenRun {
+  journal: Journal;
+  deliveries: Map<string, DeliveryRecord>;
+}
+
+/** A change as journalled: `null` stands for "unset". */
+type Changes = Record<string, unknown>;
+
+export interface RunLedgers {
+  /** Writes the run's deliveries (in slices, yielding between them); resolves once on disk. */
+  create(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void>;
+  /** Loads the deliveries of a run that is not finished (at start). */
+  load(runId: string): Promise<void>;
+  deliveries(runId: string): readonly DeliveryRecord[];
+  delivery(id: string): DeliveryRecord | undefined;
+  update(id: string, changes: Partial<DeliveryRecord>): Promise<void>;
+  /** Drops a finished run's deliveries from memory; its file stays for the stated time. */
+  release(runId: string): Promise<void>;
+  /** Deletes detail files older than DELIVERY_DETAIL_DAYS, and those of runs never recorded. */
+  prune(runs: readonly RunRecord[], now: Date): Promise<void>;
+  settled(): Promise<void>;
+}
+
+/** A record with changes applied: `null` or `undefined` removes a field. */
+export function withChanges<R extends object>(record: R, changes: Changes): R {
+  const next = { ...record } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null || value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return Object.freeze(next) as R;
+}
+
+export const toJournal = (changes: object): Changes => Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value === undefined ? null : value]));
+
+export function createRunLedgers(dataDir: string): RunLedgers {
+  const folder = path.join(dataDir, RUNS_FOLDER);
+  const openRuns = new Map<string, OpenRun>();
+  const runOf = new Map<string, string>();
+  const fileOf = (runId: string) => path.join(folder, `${runId}.jsonl`);
+
+  function remember(runId: string, journal: Journal, records: DeliveryRecord[]): void {
+    const deliveries = new Map(records.map((record) => [record.id, record]));
+    for (const record of records) runOf.set(record.id, runId);
+    openRuns.set(runId, { journal, deliveries });
+  }
+
+  return {
+    async create(runId, deliveries) {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      const file = fileOf(runId);
+      await writeLines(file, deliveries.map((delivery) => ({ delivery })));
+      remember(runId, new Journal(file, (await stat(file)).size, 0), deliveries.map((delivery) => Object.freeze({ ...delivery })));
+    },
+    async load(runId) {
+      const records = new Map<string, DeliveryRecord>();
+      const file = fileOf(runId);
+      const length = await readJournal(file, (line) => {
+        if (line.delivery) records.set((line.delivery as DeliveryRecord).id, line.delivery as DeliveryRecord);
+        else if (typeof line.id === 'string' && records.has(line.id)) records.set(line.id, withChanges(records.get(line.id)!, line.changes as Changes));
+      });
+      remember(runId, new Journal(file, length, 0), [...records.values()]);
+    },
+    deliveries: (runId) => [...(openRuns.get(runId)?.deliveries.values() ?? [])],
+    delivery: (id) => openRuns.get(runOf.get(id) ?? '')?.deliveries.get(id),
+    async update(id, changes) {
+      const run = openRuns.get(runOf.get(id) ?? '');
+      const before = run?.deliveries.get(id);
+      if (!run || !before) throw new Error(`store: no delivery ${id}`);
+      await run.journal.append({ id, changes: toJournal(changes) }, () => void run.deliveries.set(id, withChanges(run.deliveries.get(id)!, changes)));
+    },
+    async release(runId) {
+      const run = openRuns.get(runId);
+      if (!run) return;
+      await run.journal.settled();
+      for (const id of run.deliveries.keys()) runOf.delete(id);
+      openRuns.delete(runId);
+    },
+    async prune(runs, now) {
+      const keep = new Set(runs.filter((run) => run.status === 'running' || Date.parse(run.startedAt) > now.getTime() - DELIVERY_DETAIL_DAYS * DAY_MS).map((run) => run.id));
+      const names = await readdir(folder).catch(() => [] as string[]);
+      for (const name of names) if (name.endsWith('.jsonl') && !keep.has(name.slice(0, -'.jsonl'.length))) await unlink(path.join(folder, name));
+    },
+    async settled() {
+      await Promise.all([...openRuns.values()].map((run) => run.journal.settled()));
+    },
+  };
+}
+
+/** A JSON-lines file written whole (temp, fsync, rename, fsync of the folder), in slices. */
+export async function writeLines(file: string, lines: readonly object[]): Promise<void> {
+  const temp = `${file}.tmp`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    for (let start = 0; start < lines.length; start += LINES_PER_WRITE) {
+      await handle.write(lines.slice(start, start + LINES_PER_WRITE).map((line) => `${JSON.stringify(line)}\n`).join(''));
+      await yieldToEventLoop();
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+  await syncFolder(path.dirname(file));
+}
