@@ -40,7 +40,7 @@ describe('newsletter: the schedule', () => {
     const service = await startTestService(env);
     services.push(service);
     const schedule = scheduleNewsletter(service.ctx);
-    tasks.push(schedule.digest, schedule.retries);
+    tasks.push(schedule.digest, schedule.due, schedule.retries);
     return { service, task: schedule.digest };
   }
 
