@@ -16,7 +16,6 @@ export const rhythmFields = {
     .string({ error: 'is an IANA time zone, e.g. Europe/Rome' })
     .trim()
     .refine(isTimeZone, 'is an IANA time zone, e.g. Europe/Rome')
-    .transform((zone) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone)
     .optional(),
 };
 

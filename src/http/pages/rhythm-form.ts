@@ -43,13 +43,35 @@ export function postedRhythm(body: unknown): PostedRhythm {
 /** The frequency value of the choice to stay on NEWSLETTER_CRON (offered to those who never chose). */
 const SITE_SCHEDULE = '';
 
+/**
+ * Zones that IANA renamed but Node 20's ICU still lists under their old name: offered under
+ * the new one (both are accepted, and name the same rules).
+ */
+const RENAMED_ZONES: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'America/Godthab': 'America/Nuuk',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** One name per zone, whichever alias was given (Kolkata and Calcutta are one zone). */
+const canonical = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+
 /** Every zone the runtime knows, by region, built once per language. */
 const zoneLists = new Map<string, { region: string; label: string; zone: string }[]>();
 
 function zonesByRegion(text: RhythmText) {
   let zones = zoneLists.get(text.otherZones);
   if (!zones) {
-    zones = Intl.supportedValuesOf('timeZone').map((zone) => {
+    zones = Intl.supportedValuesOf('timeZone').map((listed) => {
+      const zone = RENAMED_ZONES[listed] ?? listed;
       const [region, ...place] = zone.split('/');
       // "America/Argentina/Buenos_Aires" reads "Buenos Aires (Argentina)".
       const city = place.at(-1)?.replaceAll('_', ' ');
@@ -78,13 +100,16 @@ export function rhythmFormView(config: Pick<Config, 'newsletterCron' | 'timezone
   const hour = String(chosen?.hour ?? cronHour(config.newsletterCron));
   const weekday = String(chosen?.weekday ?? 1);
   const timezone = chosen?.timezone ?? config.timezone;
+  const wanted = isTimeZone(timezone) ? canonical(timezone) : undefined;
   const groups = new Map<string, RhythmChoice[]>();
   const zones = zonesByRegion(text);
   // The site's zone (e.g. UTC) may be missing from the runtime's list of canonical names.
-  const listed = zones.some((entry) => entry.zone === timezone) || !isTimeZone(timezone) ? zones : [...zones, { region: text.otherZones, label: timezone, zone: timezone }];
+  const listed = !wanted || zones.some((entry) => entry.zone === timezone) ? zones : [...zones, { region: text.otherZones, label: timezone, zone: timezone }];
+  // An alias saved through the API (Asia/Calcutta) selects the zone offered under its new name.
+  const selectedZone = listed.find((entry) => entry.zone === timezone)?.zone ?? listed.find((entry) => canonical(entry.zone) === wanted)?.zone;
   for (const entry of listed) {
     if (!groups.has(entry.region)) groups.set(entry.region, []);
-    groups.get(entry.region)!.push({ value: entry.zone, label: entry.label, selected: entry.zone === timezone });
+    groups.get(entry.region)!.push({ value: entry.zone, label: entry.label, selected: entry.zone === selectedZone });
   }
   return {
     frequencies: [...(siteSchedule ? [{ value: SITE_SCHEDULE, label: text.siteSchedule, selected: frequency === SITE_SCHEDULE }] : []), ...FREQUENCIES.map((value) => ({ value, label: text.frequencies[value], selected: value === frequency }))],
