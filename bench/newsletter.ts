@@ -40,7 +40,7 @@ const DAY = 24 * 60 * MINUTE;
 const PART = `newsletter, ${SUBSCRIBERS.toLocaleString('en-US')} subscribers × ${CATEGORIES.length} categories → loopback SMTP sink`;
 
 /** What one measurement saw: wall time, what the sink accepted meanwhile, the sender's event loop. */
-interface Timing {
+export interface Timing {
   ms: number;
   received: SinkCount;
   /** Event-loop utilisation of the sending thread (1 = busy all the time). */
@@ -260,7 +260,7 @@ async function typicalMessage(ctx: AppContext): Promise<Sample> {
 }
 
 /** The same recipients as the run, one pre-rendered message, a new pool with the job's options. */
-async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: OutgoingMail['to'][]): Promise<void> {
+export async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: OutgoingMail['to'][]): Promise<void> {
   const mailer = createMailer(ctx.config);
   let next = 0;
   const sender = async () => {
@@ -276,7 +276,7 @@ async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: O
   }
 }
 
-async function measure(sink: SmtpSinkWorker, work: () => Promise<void>): Promise<Timing> {
+export async function measure(sink: SmtpSinkWorker, work: () => Promise<void>): Promise<Timing> {
   const before = await sink.count();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
