@@ -69,11 +69,26 @@ function offsetAt(instant: number, timeZone: string): number {
   return asUtc - Math.floor(instant / 60_000) * 60_000;
 }
 
+/** Slots already worked out: a tick reschedules thousands of subscribers who share a zone and hour. */
+const slots = new Map<string, number>();
+const MAX_CACHED_SLOTS = 10_000;
+
 /**
  * The first instant at which the wall clock in `timeZone` reads `hour`:00 on this local date; if
  * that hour does not exist that day, the next whole hour that does.
  */
 export function localHourOn(date: { year: number; month: number; day: number }, hour: number, timeZone: string): number {
+  const key = `${timeZone} ${date.year}-${date.month}-${date.day} ${hour}`;
+  let slot = slots.get(key);
+  if (slot === undefined) {
+    if (slots.size >= MAX_CACHED_SLOTS) slots.clear();
+    slot = findLocalHour(date, hour, timeZone);
+    slots.set(key, slot);
+  }
+  return slot;
+}
+
+function findLocalHour(date: { year: number; month: number; day: number }, hour: number, timeZone: string): number {
   for (let tried = hour; tried < hour + 24; tried += 1) {
     const wanted = Date.UTC(date.year, date.month - 1, date.day, tried);
     // The offsets a day before and after cover both sides of any change of the zone's offset.
