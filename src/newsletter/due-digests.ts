@@ -13,8 +13,8 @@ export interface DueSubscriber {
 
 export interface DueDigests {
   due: DueSubscriber[];
-  /** Next digest times to record once the run is recorded (undefined: none until a new article). */
-  reschedule: Map<string, string | undefined>;
+  /** Subscribers whose next digest time moves on once the run is recorded. */
+  reschedule: string[];
 }
 
 /** The next digest time a rhythm gives from `now`: immediate subscribers wait for articles instead. */
@@ -31,10 +31,10 @@ export function nextDigestAt(rhythm: Rhythm | undefined, now: Date): string | un
 export function findDueDigests(ctx: AppContext, now: Date, since: number): DueDigests {
   const { newsletter, articles } = ctx.store;
   const due = new Map<string, DueSubscriber>();
-  const reschedule = new Map<string, string | undefined>();
+  const reschedule: string[] = [];
   for (const subscriber of newsletter.dueSubscribers(now)) {
     due.set(subscriber.id, { subscriber, kind: subscriber.rhythm?.frequency });
-    reschedule.set(subscriber.id, nextDigestAt(subscriber.rhythm, now));
+    reschedule.push(subscriber.id);
   }
   const until = new Date(now.getTime() - ctx.config.immediateDelayMs);
   if (until.getTime() > since) {
@@ -47,4 +47,12 @@ export function findDueDigests(ctx: AppContext, now: Date, since: number): DueDi
     }
   }
   return { due: [...due.values()], reschedule };
+}
+
+/**
+ * Where a due subscriber's next digest time moves: their rhythm's next slot (immediate: none),
+ * unless a change of rhythm during the tick has already set a later one.
+ */
+export function rescheduleAfter(now: Date): (subscriber: SubscriberRecord) => string | undefined {
+  return (subscriber) => (subscriber.nextDigestAt && Date.parse(subscriber.nextDigestAt) > now.getTime() ? subscriber.nextDigestAt : nextDigestAt(subscriber.rhythm, now));
 }

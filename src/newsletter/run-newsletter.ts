@@ -10,7 +10,7 @@ import { HttpError } from '../http/errors.js';
 import { EMAIL_TEXT } from '../i18n/email.js';
 import { languageOf } from '../i18n/locale.js';
 import { isPermanentFailure } from '../mail/mailer.js';
-import { findDueDigests, type DueSubscriber } from './due-digests.js';
+import { findDueDigests, rescheduleAfter, type DueSubscriber } from './due-digests.js';
 import { messageIdFor } from './message-id.js';
 import { personalize, type EmailTemplate } from './render-email.js';
 import { allCategorySlugs } from './categories.js';
@@ -112,7 +112,7 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
     const { due, reschedule } = findDueDigests(ctx, now, since);
     const run = due.length ? await startRun(scope(), 'due', due, now) : undefined;
     // After the run is on disk: a crash between the two sends the slot's digest once, at restart.
-    if (reschedule.size) await ctx.store.newsletter.rescheduleSubscribers(reschedule);
+    if (reschedule.length) await ctx.store.newsletter.rescheduleSubscribers(reschedule, rescheduleAfter(now));
     immediateHorizon = Math.max(since, until);
     return run;
   }

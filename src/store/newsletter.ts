@@ -34,8 +34,11 @@ export interface NewsletterStore {
   dueSubscribers(now: Date): SubscriberRecord[];
   /** Confirmed immediate subscribers who follow any of these categories (or every category). */
   immediateFollowers(categories: readonly string[]): SubscriberRecord[];
-  /** Sets each subscriber's next digest time (undefined: none), in a few journal entries. */
-  rescheduleSubscribers(nextDigestAt: ReadonlyMap<string, string | undefined>): Promise<void>;
+  /**
+   * Sets each subscriber's next digest time (undefined: none), worked out from their record as it
+   * is when written (a rhythm changed meanwhile counts), in a few journal entries.
+   */
+  rescheduleSubscribers(ids: readonly string[], nextDigestAt: (subscriber: SubscriberRecord) => string | undefined): Promise<void>;
   removeSubscribers(ids: readonly string[]): Promise<void>;
   runs(): readonly RunRecord[];
   unfinishedRuns(): RunRecord[];
@@ -145,10 +148,9 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
     updateSubscriber: (id, changes) => oneAtATime(id, () => changeSubscriber(id, changes)),
     dueSubscribers: (now) => schedule.dueAt(now.getTime()).map((id) => subscribers.byId(id)!),
     immediateFollowers: (categories) => [...schedule.immediateFollowers(categories)].map((id) => subscribers.byId(id)!),
-    async rescheduleSubscribers(nextDigestAt) {
-      const ids = [...nextDigestAt.keys()];
+    async rescheduleSubscribers(ids, nextDigestAt) {
       for (let start = 0; start < ids.length; start += SUBSCRIBERS_PER_ENTRY) {
-        await changeTogether(ids.slice(start, start + SUBSCRIBERS_PER_ENTRY), (record) => ({ nextDigestAt: nextDigestAt.get(record.id) }));
+        await changeTogether(ids.slice(start, start + SUBSCRIBERS_PER_ENTRY), (record) => ({ nextDigestAt: nextDigestAt(record) }));
       }
     },
     async removeSubscribers(ids) {
