@@ -5,12 +5,13 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Mail } from 'nodemailer';
 import type { Config } from '../config.js';
+import type { MessageBody } from './message-body.js';
 
 export interface OutgoingMail {
   to: { address: string; name?: string };
   subject: string;
-  html: string;
-  text: string;
+  /** Encoded once per distinct email and filled per recipient (see message-body.ts). */
+  body: MessageBody;
   /** Chosen before the send, so the ledger can record it first. */
   messageId: string;
   headers?: Record<string, string>;
@@ -77,8 +78,9 @@ function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
     from,
     to: mail.to,
     subject: mail.subject,
-    html: mail.html,
-    text: mail.text,
+    // Pre-encoded parts go out as they are: nodemailer only writes the headers and the boundaries.
+    text: { raw: mail.body.textPart },
+    html: { raw: mail.body.htmlPart },
     messageId: mail.messageId,
     headers: mail.headers,
     // Never let a recipient's name or address turn into an extra envelope recipient.

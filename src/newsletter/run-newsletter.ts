@@ -10,7 +10,7 @@ import { EMAIL_TEXT } from '../i18n/email.js';
 import { languageOf } from '../i18n/locale.js';
 import { isPermanentFailure } from '../mail/mailer.js';
 import { messageIdFor } from './message-id.js';
-import { personalize, type EmailTemplate } from './render-email.js';
+import { personalizeMessage } from './render-email.js';
 import { allCategorySlugs } from './categories.js';
 import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
@@ -180,12 +180,12 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });
     return;
   }
-  let mail: EmailTemplate;
+  let mail: ReturnType<typeof personalizeMessage>;
   const links = subscriberLinks(ctx, subscriber.id);
   try {
     const categories = articles.categoriesOf(followedCategories(subscriber, () => scope.allSlugs));
     const template = await ctx.emails.digest(groupDigest(chosen, categories));
-    mail = personalize(template, { greeting: scope.greeting(subscriber.name), ...links });
+    mail = personalizeMessage(template, { greeting: scope.greeting(subscriber.name), ...links });
   } catch (err) {
     // Our fault, not the subscriber's: recorded on the delivery, the run goes on.
     ctx.log.error({ err, delivery: delivery.id }, 'digest not rendered');
