@@ -1,10 +1,11 @@
 // The only module that imports nodemailer: an SMTP pool when SMTP_URL is set, otherwise every
 // message becomes an .eml file in DATA_DIR/outbox/ so the service works out of the box.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Mail } from 'nodemailer';
 import type { Config } from '../config.js';
+import { addressKey } from './hidden-addresses.js';
 import type { MessageBody } from './message-body.js';
 
 export interface OutgoingMail {
@@ -55,22 +56,18 @@ export function createMailer(options: MailerOptions): Mailer {
       const info = await transport.sendMail(toNodemailer(options.mailFrom, mail));
       await mkdir(outbox, { recursive: true });
       // The file name tells whose message it is without showing the address, so it can be erased.
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${recipientKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${addressKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
       // Written whole or not at all: a mail client never opens half a message.
       await writeFile(path.join(outbox, `.${name}.tmp`), info.message as Buffer, { mode: 0o600 });
       await rename(path.join(outbox, `.${name}.tmp`), path.join(outbox, name));
     },
     async forgetRecipient(address) {
-      const key = `-${recipientKey(address)}-`;
+      const key = `-${addressKey(address)}-`;
       const names = await readdir(outbox).catch(() => [] as string[]);
       await Promise.all(names.filter((name) => name.includes(key)).map((name) => rm(path.join(outbox, name), { force: true })));
     },
     close: () => transport.close(),
   };
-}
-
-function recipientKey(address: string): string {
-  return createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 16);
 }
 
 function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
