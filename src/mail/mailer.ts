@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Mail } from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node';
 import type { Config } from '../config.js';
 import { addressKey } from './hidden-addresses.js';
 import type { MessageBody } from './message-body.js';
@@ -72,19 +73,31 @@ export function createMailer(options: MailerOptions): Mailer {
 
 function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
   return {
-    from,
-    to: mail.to,
-    subject: mail.subject,
-    // Pre-encoded parts go out as they are: nodemailer only writes the headers and the boundaries.
-    text: { raw: mail.body.textPart },
-    html: { raw: mail.body.htmlPart },
-    messageId: mail.messageId,
-    headers: mail.headers,
+    raw: composeMessage(from, mail),
     // Never let a recipient's name or address turn into an extra envelope recipient.
     envelope: { from: addressOf(from), to: [mail.to.address] },
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+/**
+ * The whole message as bytes: nodemailer's MimeNode writes and encodes the headers, and the two
+ * parts, encoded once per distinct email, are copied in as they are (see message-body.ts).
+ */
+function composeMessage(from: string, mail: OutgoingMail): Buffer {
+  const root = new MimeNode('multipart/alternative');
+  // The message's own headers come last, so none of the extra headers can replace them.
+  root.setHeader({ ...mail.headers, From: from, To: mail.to, Subject: mail.subject, 'Message-ID': mail.messageId });
+  const head = root.buildHeaders();
+  const boundary = `--${root.boundary}`;
+  return Buffer.concat([
+    Buffer.from(`${head}\r\n\r\n${boundary}\r\n`),
+    mail.body.textPart,
+    Buffer.from(`\r\n${boundary}\r\n`),
+    mail.body.htmlPart,
+    Buffer.from(`\r\n${boundary}--\r\n`),
+  ]);
 }
 
 /** The bare address of a "Name <address>" sender. */

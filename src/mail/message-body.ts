@@ -10,10 +10,9 @@ export interface SlottedText<Slot extends string = string> {
   slots: readonly Slot[];
 }
 
-/** One text/* part with its headers, encoded except for its slots. */
+/** One text/* part, encoded except for its slots: `parts[0]` starts with the part's headers. */
 interface EncodedPart<Slot extends string> {
-  head: string;
-  parts: readonly string[];
+  parts: readonly Buffer[];
   slots: readonly Slot[];
 }
 
@@ -25,8 +24,8 @@ export interface PreparedBody<Slot extends string = string> {
 
 /** Both parts of one recipient's body, each a complete MIME part (headers and encoded content). */
 export interface MessageBody {
-  textPart: string;
-  htmlPart: string;
+  textPart: Buffer;
+  htmlPart: Buffer;
 }
 
 const SOFT_BREAK = '=\r\n';
@@ -43,17 +42,15 @@ export function fillBody<Slot extends string>(body: PreparedBody<Slot>, values: 
 }
 
 function encodePart<Slot extends string>(contentType: string, text: SlottedText<Slot>): EncodedPart<Slot> {
-  return {
-    head: `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`,
-    parts: text.parts.map(encodePiece),
-    slots: text.slots,
-  };
+  const head = `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
+  return { parts: text.parts.map((part, i) => Buffer.from((i === 0 ? head : '') + encodePiece(part), 'latin1')), slots: text.slots };
 }
 
-function fillPart<Slot extends string>(part: EncodedPart<Slot>, value: (slot: Slot) => string): string {
-  let filled = part.head + part.parts[0];
-  for (let i = 0; i < part.slots.length; i += 1) filled += SOFT_BREAK + encodePiece(value(part.slots[i]!)) + SOFT_BREAK + part.parts[i + 1];
-  return filled;
+/** The encoded pieces and the recipient's values, copied once into one buffer. */
+function fillPart<Slot extends string>(part: EncodedPart<Slot>, value: (slot: Slot) => string): Buffer {
+  const pieces: Buffer[] = [part.parts[0]!];
+  for (let i = 0; i < part.slots.length; i += 1) pieces.push(Buffer.from(SOFT_BREAK + encodePiece(value(part.slots[i]!)) + SOFT_BREAK, 'latin1'), part.parts[i + 1]!);
+  return Buffer.concat(pieces);
 }
 
 /** Quoted-printable lines of at most 76 characters, with CRLF line breaks. */
