@@ -1,7 +1,7 @@
 // The only module that imports nodemailer: an SMTP pool when SMTP_URL is set, otherwise every
 // message becomes an .eml file in DATA_DIR/outbox/ so the service works out of the box.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Mail } from 'nodemailer';
 import MimeNode from 'nodemailer/lib/mime-node';
@@ -52,10 +52,16 @@ export function createMailer(options: MailerOptions): Mailer {
   }
   const outbox = path.join(options.dataDir, 'outbox');
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...dkim });
+  let outboxReady: Promise<void> | undefined;
+  // Private (0700): its file names tell whom we mailed and when. One made by an older version is tightened.
+  const privateOutbox = () => (outboxReady ??= mkdir(outbox, { recursive: true, mode: 0o700 }).then(() => chmod(outbox, 0o700)));
   return {
     async send(mail) {
       const info = await transport.sendMail(toNodemailer(options.mailFrom, mail));
-      await mkdir(outbox, { recursive: true });
+      await privateOutbox().catch((err: unknown) => {
+        outboxReady = undefined;
+        throw err;
+      });
       // The file name tells whose message it is without showing the address, so it can be erased.
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${addressKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
       // Written whole or not at all: a mail client never opens half a message.

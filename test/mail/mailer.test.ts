@@ -1,7 +1,7 @@
 // The two transports a publisher can have: the .eml outbox (no SMTP_URL) and SMTP with DKIM.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { makeDataDir, startTestService, type TestService } from '../helpers/service.js';
@@ -65,6 +65,23 @@ describe('mail transports', () => {
       assert.match(String(mail.html), /Sportello unico/);
     } finally {
       await service.stop({ removeData: true });
+    }
+  });
+
+  it('keeps the outbox private (0700), and tightens an outbox that an older version made 0755', async () => {
+    const service = await startTestService();
+    const older = await makeDataDir();
+    await mkdir(path.join(older, 'outbox'), { mode: 0o755 });
+    const reopened = await startTestService({ DATA_DIR: older });
+    try {
+      for (const each of [service, reopened]) {
+        await addArticleAndSubscriber(each);
+        assert.equal((await (await each.request('/api/newsletter/runs', { method: 'POST', admin: true })).json()).counts.sent, 1);
+        assert.equal((await stat(path.join(each.dataDir, 'outbox'))).mode & 0o777, 0o700);
+      }
+    } finally {
+      await service.stop({ removeData: true });
+      await reopened.stop({ removeData: true });
     }
   });
 
