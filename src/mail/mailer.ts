@@ -80,6 +80,8 @@ export function createMailer(options: MailerOptions): Mailer {
 function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
   return {
     raw: composeMessage(from, mail),
+    // Already in the raw message; given here too, so nodemailer does not make up one of its own.
+    messageId: mail.messageId,
     // Never let a recipient's name or address turn into an extra envelope recipient.
     envelope: { from: addressOf(from), to: [mail.to.address] },
     disableFileAccess: true,
@@ -92,7 +94,7 @@ function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
  * parts, encoded once per distinct email, are copied in as they are (see message-body.ts).
  */
 function composeMessage(from: string, mail: OutgoingMail): Buffer {
-  const root = new MimeNode('multipart/alternative');
+  const root = new MimeNode('multipart/alternative', { baseBoundary: mail.body.boundary });
   // The message's own headers come last, so none of the extra headers can replace them.
   root.setHeader({ ...mail.headers, From: from, To: mail.to, Subject: mail.subject, 'Message-ID': mail.messageId });
   const head = root.buildHeaders();

@@ -2,6 +2,7 @@
 // values go: per recipient only the values are encoded and the pieces joined, so a 50 KB digest
 // costs a few string joins instead of a full encoding. Quoted-printable allows a soft line
 // break anywhere, so each piece is encoded on its own and the pieces are joined by soft breaks.
+import { randomBytes } from 'node:crypto';
 import { encode, wrap } from 'nodemailer/lib/qp';
 
 /** Text cut at its slots: `parts[i]` comes before `slots[i]`; there is one more part than slots. */
@@ -20,12 +21,15 @@ interface EncodedPart<Slot extends string> {
 export interface PreparedBody<Slot extends string = string> {
   text: EncodedPart<Slot>;
   html: EncodedPart<Slot>;
+  /** Random, chosen once the content is fixed, so no content can contain it. */
+  boundary: string;
 }
 
 /** Both parts of one recipient's body, each a complete MIME part (headers and encoded content). */
 export interface MessageBody {
   textPart: Buffer;
   htmlPart: Buffer;
+  boundary: string;
 }
 
 const SOFT_BREAK = '=\r\n';
@@ -33,12 +37,12 @@ const LINE_LENGTH = 76;
 
 /** Encodes both parts once; the slots stay open for fillBody. */
 export function prepareBody<Slot extends string>(text: SlottedText<Slot>, html: SlottedText<Slot>): PreparedBody<Slot> {
-  return { text: encodePart('text/plain', text), html: encodePart('text/html', html) };
+  return { text: encodePart('text/plain', text), html: encodePart('text/html', html), boundary: randomBytes(12).toString('hex') };
 }
 
 /** One recipient's body: `text` and `html` give each slot's value for that part (e.g. HTML-escaped). */
 export function fillBody<Slot extends string>(body: PreparedBody<Slot>, values: { text: (slot: Slot) => string; html: (slot: Slot) => string }): MessageBody {
-  return { textPart: fillPart(body.text, values.text), htmlPart: fillPart(body.html, values.html) };
+  return { textPart: fillPart(body.text, values.text), htmlPart: fillPart(body.html, values.html), boundary: body.boundary };
 }
 
 function encodePart<Slot extends string>(contentType: string, text: SlottedText<Slot>): EncodedPart<Slot> {
