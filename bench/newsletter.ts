@@ -2,7 +2,7 @@
 // categories, sent to a loopback SMTP sink in a worker thread, against nodemailer alone sending
 // as many pre-rendered messages of the same size through a pool with the same options and the
 // same number of sends in flight. Also: MJML compiles per run, ledger writes, newsletter.json size.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -11,9 +11,10 @@ import { closeContext, createContext, type AppContext } from '../src/context.js'
 import { groupDigest, type SubscriberRecord } from '../src/domain/newsletter.js';
 import { EMAIL_TEXT } from '../src/i18n/email.js';
 import { languageOf } from '../src/i18n/locale.js';
-import { createMailer, type OutgoingMail } from '../src/mail/mailer.js';
+import nodemailer from 'nodemailer';
+import type { OutgoingMail } from '../src/mail/mailer.js';
 import { messageIdFor } from '../src/newsletter/message-id.js';
-import { createEmailRenderer, personalize } from '../src/newsletter/render-email.js';
+import { createEmailRenderer, personalize, type EmailTemplate } from '../src/newsletter/render-email.js';
 import { importSubscribers } from '../src/newsletter/subscribers-admin.js';
 import { subscriberLinks } from '../src/newsletter/subscriptions.js';
 import { Journal } from '../src/store/journal.js';
@@ -24,7 +25,8 @@ import type { Report } from './report.js';
 import { startSmtpSinkWorker, type SinkCount, type SmtpSinkWorker } from './smtp-sink.js';
 import { SENDS_IN_FLIGHT } from '../src/newsletter/run-newsletter.js';
 
-const SUBSCRIBERS = 10_000;
+/** BENCH_SUBSCRIBERS makes the part smaller (or larger) for a quick look; the default is the reference. */
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS) || 10_000;
 const NEW_ARTICLES_PER_CATEGORY = 3;
 const SEED = 6_063;
 /** A fixed clock: subscribers imported at T, articles published at T+1 min, the run at T+2 min. */
@@ -46,6 +48,8 @@ export interface Timing {
   /** Event-loop utilisation of the sending thread (1 = busy all the time). */
   elu: number;
   maxDelayMs: number;
+  /** CPU time of the sending thread (the sink runs in another thread). */
+  cpuMs: number;
 }
 
 interface RunTiming extends Timing {
@@ -140,6 +144,15 @@ function record(report: Report, runs: RunTiming[], baselines: Timing[], sample: 
   );
   report.figure(
     PART,
+    'service CPU per message',
+    mean(runs.map((r) => r.cpuMs / r.sent)),
+    'ms',
+    `runs ${each(runs, (t) => (t.cpuMs / t.sent).toFixed(2))} ms, of which MJML compiles ≈ ${(sample.compileCpuMs / SUBSCRIBERS).toFixed(2)} ms ` +
+      `(${sample.distinctDigests} compiles took ${(sample.compileCpuMs / 1000).toFixed(1)} s when rendered beforehand) · ` +
+      `nodemailer alone ${each(baselines, (t) => (t.cpuMs / t.received.messages).toFixed(2))} ms · user + system time of the main thread (/proc), which the SMTP sink's thread does not share`,
+  );
+  report.figure(
+    PART,
     'MJML compiles per run',
     mean(runs.map((r) => r.compiles)),
     'compiles',
@@ -224,11 +237,13 @@ async function measureRun(report: Report, sink: SmtpSinkWorker, ledger: LedgerCo
 }
 
 interface Sample {
-  /** The median-size personalised digest, with the headers the job adds. */
-  mail: Omit<OutgoingMail, 'to' | 'messageId'>;
+  /** The median-size personalised digest as text and HTML, with the headers the job adds. */
+  mail: { subject: string; html: string; text: string; headers: Record<string, string> };
   bytes: number;
   meanBytes: number;
   distinctDigests: number;
+  /** CPU time of rendering every subscriber's digest once (the MJML compiles, one per distinct digest). */
+  compileCpuMs: number;
 }
 
 /**
@@ -240,11 +255,13 @@ async function typicalMessage(ctx: AppContext): Promise<Sample> {
   const now = ctx.clock();
   const { articles } = ctx.store;
   const sized: { subscriber: SubscriberRecord; bytes: number }[] = [];
+  const cpuBefore = await mainThreadCpuMs();
   for (const subscriber of ctx.store.newsletter.allSubscribers()) {
     const chosen = articles.listDueSince(subscriber.categories, now, new Date(subscriber.watermark!));
     const template = await renderer.digest(groupDigest(chosen, subscriber.categories.flatMap((slug) => articles.category(slug) ?? [])));
-    sized.push({ subscriber, bytes: template.html.length + template.text.length });
+    sized.push({ subscriber, bytes: templateLength(template) });
   }
+  const compileCpuMs = (await mainThreadCpuMs()) - cpuBefore;
   sized.sort((a, b) => a.bytes - b.bytes);
   const { subscriber } = sized[sized.length >> 1]!;
   const chosen = articles.listDueSince(subscriber.categories, now, new Date(subscriber.watermark!));
@@ -256,23 +273,30 @@ async function typicalMessage(ctx: AppContext): Promise<Sample> {
     bytes: mail.html.length + mail.text.length,
     meanBytes: mean(sized.map((s) => s.bytes)),
     distinctDigests: renderer.compiles,
+    compileCpuMs,
   };
 }
 
-/** The same recipients as the run, one pre-rendered message, a new pool with the job's options. */
+const templateLength = (template: EmailTemplate) => [...template.html.parts, ...template.text.parts].reduce((sum, part) => sum + part.length, 0);
+
+/**
+ * The same recipients as the run, one pre-rendered message as text and HTML, nodemailer alone:
+ * a new pool with the job's options, encoding the message for each recipient as it would.
+ */
 export async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: OutgoingMail['to'][]): Promise<void> {
-  const mailer = createMailer(ctx.config);
+  const transport = nodemailer.createTransport({ pool: true, url: ctx.config.smtpUrl, maxConnections: 5, maxMessages: 1000 });
   let next = 0;
   const sender = async () => {
     while (next < recipients.length) {
       const i = next++;
-      await mailer.send({ ...mail, to: recipients[i]!, messageId: messageIdFor(ctx.config.mailFrom, `bench.${i}`) });
+      const to = recipients[i]!;
+      await transport.sendMail({ from: ctx.config.mailFrom, ...mail, to, messageId: messageIdFor(ctx.config.mailFrom, `bench.${i}`), envelope: { from: ctx.config.mailFrom, to: [to.address] } });
     }
   };
   try {
     await Promise.all(Array.from({ length: SENDS_IN_FLIGHT }, sender));
   } finally {
-    mailer.close();
+    transport.close();
   }
 }
 
@@ -282,13 +306,15 @@ export async function measure(sink: SmtpSinkWorker, work: () => Promise<void>): 
   delay.enable();
   const loop = performance.eventLoopUtilization();
   const start = process.hrtime.bigint();
+  const cpuBefore = await mainThreadCpuMs();
   await work();
+  const cpuMs = (await mainThreadCpuMs()) - cpuBefore;
   const ms = msSince(start);
   const elu = performance.eventLoopUtilization(loop).utilization;
   delay.disable();
   // Each send resolved on the sink's 250, which it gives after counting: the count is complete.
   const after = await sink.count();
-  return { ms, received: { messages: after.messages - before.messages, bytes: after.bytes - before.bytes }, elu, maxDelayMs: delay.max / 1e6 };
+  return { ms, received: { messages: after.messages - before.messages, bytes: after.bytes - before.bytes }, elu, maxDelayMs: delay.max / 1e6, cpuMs };
 }
 
 interface LedgerCounter {
@@ -321,6 +347,17 @@ function countLedgerWrites(): LedgerCounter {
 function toAddress(subscriber: SubscriberRecord): OutgoingMail['to'] {
   return { address: subscriber.email, ...(subscriber.name ? { name: subscriber.name } : {}) };
 }
+
+/** User + system CPU time of this process's main thread, from /proc (Linux), in ms. */
+async function mainThreadCpuMs(): Promise<number> {
+  const stat = await readFile(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux build this bench runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);

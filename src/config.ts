@@ -113,7 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = safeParseEnv(env);
   const dataDir = path.resolve(parsed.DATA_DIR);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // Private: file names in it (the outbox's) tell whom we mail.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot be created: ${(err as Error).message}`);
   }

@@ -1,9 +1,10 @@
 // The composition root's factory: builds every dependency once from the config; tests pass
 // overrides (a fixed clock, a quiet logger, another mailer) instead of patching modules.
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
+import { createLogger } from './log.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createEmailRenderer, type EmailRenderer } from './newsletter/render-email.js';
 import { createNewsletterJob, type NewsletterJob } from './newsletter/run-newsletter.js';
@@ -31,7 +32,7 @@ export interface ContextOverrides {
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
-  const log = overrides.log ?? pino({ name: 'notiziario' });
+  const log = overrides.log ?? createLogger();
   const clock = overrides.clock ?? (() => new Date());
   const site: SiteInfo = {
     baseUrl: config.baseUrl,

@@ -102,6 +102,13 @@ describe('configuration', () => {
     assert.equal(second.secret, first.secret);
   });
 
+  it('creates a missing DATA_DIR (and its missing parents) readable by the service user only (0700)', async () => {
+    const nested = path.join(dataDir, 'srv', 'notiziario');
+    loadConfig({ DATA_DIR: nested, ADMIN_TOKEN: 'a-token-of-enough-length', SECRET: 'a-secret-of-enough-length' });
+    assert.equal((await stat(nested)).mode & 0o777, 0o700);
+    assert.equal((await stat(path.dirname(nested))).mode & 0o777, 0o700);
+  });
+
   it('refuses an empty or cut generated secret file, naming the variable', async () => {
     await writeFile(path.join(dataDir, 'secret'), '\n');
     assert.throws(() => loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: 'given-admin-token-0123456789' }), (err: unknown) => err instanceof ConfigError && err.variable === 'SECRET');

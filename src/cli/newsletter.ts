@@ -1,14 +1,14 @@
 // `npm run newsletter`: runs the newsletter job now, with a progress bar and a summary. When the
 // service is running it owns DATA_DIR, so the run is asked of it over HTTP instead.
 import cliProgress from 'cli-progress';
-import pino from 'pino';
 import { ConfigError, loadConfig, readDotEnv, type Config } from '../config.js';
 import { closeContext, createContext } from '../context.js';
 import type { RunRecord } from '../domain/newsletter.js';
+import { createLogger } from '../log.js';
 import { lockOwner } from '../store/lock.js';
 
 async function runInProcess(config: Config): Promise<RunRecord> {
-  const ctx = await createContext(config, { log: pino({ level: 'warn' }) });
+  const ctx = await createContext(config, { log: createLogger({ level: 'warn' }) });
   const bar = new cliProgress.SingleBar({ format: 'newsletter |{bar}| {value}/{total} digests · {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic);
   let started = false;
   // Ctrl-C lets the sends in flight finish and leaves the rest for the next run, like SIGTERM.

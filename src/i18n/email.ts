@@ -19,6 +19,8 @@ export interface EmailText {
   manage: string;
   unsubscribe: string;
   whyReceiving(site: string): string;
+  /** Heads the admin's preview when nothing is new: it shows a sample, not the next digest. */
+  previewSample(since: string): string;
 }
 
 export const EMAIL_TEXT: Record<Language, EmailText> = {
@@ -43,6 +45,7 @@ export const EMAIL_TEXT: Record<Language, EmailText> = {
     manage: 'Gestisci le preferenze',
     unsubscribe: 'Annulla l’iscrizione',
     whyReceiving: (site) => `Ricevi questa email perché ti sei iscritto alle notizie di ${site}.`,
+    previewSample: (since) => `ESEMPIO · Niente di nuovo dal ${since}: questo è un esempio con gli ultimi articoli di queste categorie, non il prossimo notiziario.`,
   },
   en: {
     confirmSubject: (site) => `Confirm your subscription to ${site}`,
@@ -64,5 +67,6 @@ export const EMAIL_TEXT: Record<Language, EmailText> = {
     manage: 'Manage preferences',
     unsubscribe: 'Unsubscribe',
     whyReceiving: (site) => `You receive this email because you subscribed to news from ${site}.`,
+    previewSample: (since) => `SAMPLE · Nothing new since ${since}: this is a sample with the latest articles of these categories, not the next newsletter.`,
   },
 };

@@ -1,16 +1,19 @@
 // The only module that imports nodemailer: an SMTP pool when SMTP_URL is set, otherwise every
 // message becomes an .eml file in DATA_DIR/outbox/ so the service works out of the box.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Mail } from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node';
 import type { Config } from '../config.js';
+import { addressKey } from './hidden-addresses.js';
+import type { MessageBody } from './message-body.js';
 
 export interface OutgoingMail {
   to: { address: string; name?: string };
   subject: string;
-  html: string;
-  text: string;
+  /** Encoded once per distinct email and filled per recipient (see message-body.ts). */
+  body: MessageBody;
   /** Chosen before the send, so the ledger can record it first. */
   messageId: string;
   headers?: Record<string, string>;
@@ -49,18 +52,24 @@ export function createMailer(options: MailerOptions): Mailer {
   }
   const outbox = path.join(options.dataDir, 'outbox');
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...dkim });
+  let outboxReady: Promise<void> | undefined;
+  // Private (0700): its file names tell whom we mailed and when. One made by an older version is tightened.
+  const privateOutbox = () => (outboxReady ??= mkdir(outbox, { recursive: true, mode: 0o700 }).then(() => chmod(outbox, 0o700)));
   return {
     async send(mail) {
       const info = await transport.sendMail(toNodemailer(options.mailFrom, mail));
-      await mkdir(outbox, { recursive: true });
+      await privateOutbox().catch((err: unknown) => {
+        outboxReady = undefined;
+        throw err;
+      });
       // The file name tells whose message it is without showing the address, so it can be erased.
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${recipientKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${addressKey(mail.to.address)}-${randomUUID().slice(0, 8)}.eml`;
       // Written whole or not at all: a mail client never opens half a message.
       await writeFile(path.join(outbox, `.${name}.tmp`), info.message as Buffer, { mode: 0o600 });
       await rename(path.join(outbox, `.${name}.tmp`), path.join(outbox, name));
     },
     async forgetRecipient(address) {
-      const key = `-${recipientKey(address)}-`;
+      const key = `-${addressKey(address)}-`;
       const names = await readdir(outbox).catch(() => [] as string[]);
       await Promise.all(names.filter((name) => name.includes(key)).map((name) => rm(path.join(outbox, name), { force: true })));
     },
@@ -68,24 +77,35 @@ export function createMailer(options: MailerOptions): Mailer {
   };
 }
 
-function recipientKey(address: string): string {
-  return createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 16);
-}
-
 function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
   return {
-    from,
-    to: mail.to,
-    subject: mail.subject,
-    html: mail.html,
-    text: mail.text,
+    raw: composeMessage(from, mail),
+    // Already in the raw message; given here too, so nodemailer does not make up one of its own.
     messageId: mail.messageId,
-    headers: mail.headers,
     // Never let a recipient's name or address turn into an extra envelope recipient.
     envelope: { from: addressOf(from), to: [mail.to.address] },
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+/**
+ * The whole message as bytes: nodemailer's MimeNode writes and encodes the headers, and the two
+ * parts, encoded once per distinct email, are copied in as they are (see message-body.ts).
+ */
+function composeMessage(from: string, mail: OutgoingMail): Buffer {
+  const root = new MimeNode('multipart/alternative', { baseBoundary: mail.body.boundary });
+  // The message's own headers come last, so none of the extra headers can replace them.
+  root.setHeader({ ...mail.headers, From: from, To: mail.to, Subject: mail.subject, 'Message-ID': mail.messageId });
+  const head = root.buildHeaders();
+  const boundary = `--${root.boundary}`;
+  return Buffer.concat([
+    Buffer.from(`${head}\r\n\r\n${boundary}\r\n`),
+    mail.body.textPart,
+    Buffer.from(`\r\n${boundary}\r\n`),
+    mail.body.htmlPart,
+    Buffer.from(`\r\n${boundary}--\r\n`),
+  ]);
 }
 
 /** The bare address of a "Name <address>" sender. */

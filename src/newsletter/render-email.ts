@@ -1,28 +1,34 @@
 // Emails rendered once and personalised per recipient: nunjucks writes the MJML, mjml compiles it
-// (once per distinct digest), and per-recipient values fill placeholders in the compiled HTML.
+// (once per distinct digest), the result is cut at the template's own slots and MIME-encoded
+// once, and per recipient only the slots are filled. A slot's marker carries a random nonce of
+// this process, so text from content (a title "%%MANAGE_URL%%") can never be taken for a slot.
+import { randomBytes } from 'node:crypto';
 import mjml2html from 'mjml';
 import type { Category } from '../domain/article.js';
 import type { DigestKind } from '../domain/cadence.js';
 import type { DigestSection } from '../domain/newsletter.js';
-import { htmlToText } from '../domain/sanitize.js';
 import { escapeHtml } from '../domain/text.js';
 import { articleUrl, scopePath } from '../feeds/feed-urls.js';
 import { EMAIL_TEXT, type EmailText } from '../i18n/email.js';
 import { formatDate, languageOf } from '../i18n/locale.js';
+import { fillBody, prepareBody, type MessageBody, type PreparedBody, type SlottedText } from '../mail/message-body.js';
 import { createTemplateEnvironment } from '../templates.js';
-
-/** An email with %%PLACEHOLDERS%% where each recipient's values go. */
-export interface EmailTemplate {
-  subject: string;
-  html: string;
-  text: string;
-}
 
 export interface Recipient {
   greeting?: string;
   confirmUrl?: string;
   manageUrl?: string;
   unsubscribeUrl?: string;
+}
+
+export type Slot = keyof Recipient;
+
+/** An email cut at its slots, where each recipient's values go; `body` is its MIME encoding. */
+export interface EmailTemplate {
+  subject: string;
+  html: SlottedText<Slot>;
+  text: SlottedText<Slot>;
+  body: PreparedBody<Slot>;
 }
 
 export interface EmailSite {
@@ -40,26 +46,34 @@ export interface EmailRenderer {
   readonly compiles: number;
 }
 
-const PLACEHOLDERS: Record<keyof Recipient, string> = {
-  greeting: '%%GREETING%%',
-  confirmUrl: '%%CONFIRM_URL%%',
-  manageUrl: '%%MANAGE_URL%%',
-  unsubscribeUrl: '%%UNSUBSCRIBE_URL%%',
-};
+const SLOTS: readonly Slot[] = ['greeting', 'confirmUrl', 'manageUrl', 'unsubscribeUrl'];
 const MAX_CACHED_EMAILS = 500;
-const KEY_OF_PLACEHOLDER = new Map(Object.entries(PLACEHOLDERS).map(([key, placeholder]) => [placeholder, key as keyof Recipient]));
-const PLACEHOLDER_PATTERN = new RegExp(`(${Object.values(PLACEHOLDERS).join('|')})`);
 
-/** A template cut at its placeholders once (odd parts are placeholders), reused for every recipient. */
-const cutTemplates = new WeakMap<EmailTemplate, { html: string[]; text: string[] }>();
+/** One recipient's email as text, for the preview and for reading in tests. */
+export function personalize(template: EmailTemplate, recipient: Recipient): { subject: string; html: string; text: string } {
+  const fill = ({ parts, slots }: SlottedText<Slot>, value: (slot: Slot) => string) => parts.reduce((filled, part, i) => filled + value(slots[i - 1]!) + part);
+  return { subject: template.subject, html: fill(template.html, htmlValues(recipient)), text: fill(template.text, textValues(recipient)) };
+}
 
-/** Fills one recipient's values into a rendered email (HTML-escaped in the HTML part). */
-export function personalize(template: EmailTemplate, recipient: Recipient): EmailTemplate {
-  let cut = cutTemplates.get(template);
-  if (!cut) cutTemplates.set(template, (cut = { html: template.html.split(PLACEHOLDER_PATTERN), text: template.text.split(PLACEHOLDER_PATTERN) }));
-  const fill = (parts: string[], escape: (value: string) => string) =>
-    parts.map((part, index) => (index % 2 ? escape(recipient[KEY_OF_PLACEHOLDER.get(part)!] ?? '') : part)).join('');
-  return { subject: template.subject, html: fill(cut.html, escapeHtml), text: fill(cut.text, (value) => value) };
+/** One recipient's message body, MIME-encoded: only the slots' values are encoded here. */
+export function personalizeMessage(template: EmailTemplate, recipient: Recipient): { subject: string; body: MessageBody } {
+  return { subject: template.subject, body: fillBody(template.body, { text: textValues(recipient), html: htmlValues(recipient) }) };
+}
+
+const textValues = (recipient: Recipient) => (slot: Slot) => recipient[slot] ?? '';
+const htmlValues = (recipient: Recipient) => (slot: Slot) => escapeHtml(recipient[slot] ?? '');
+
+/** Slot markers for one renderer: unguessable, and plain enough to pass through nunjucks and MJML untouched. */
+function createSlotMarkers() {
+  const nonce = randomBytes(16).toString('hex');
+  const pattern = new RegExp(`%%${nonce}:(${SLOTS.join('|')})%%`);
+  const marker = Object.fromEntries(SLOTS.map((slot) => [slot, `%%${nonce}:${slot}%%`])) as Record<Slot, string>;
+  /** Cuts rendered text at the markers (once per email). */
+  const cut = (text: string): SlottedText<Slot> => {
+    const pieces = text.split(pattern);
+    return { parts: pieces.filter((_, i) => i % 2 === 0), slots: pieces.filter((_, i) => i % 2 === 1) as Slot[] };
+  };
+  return { marker, cut };
 }
 
 /** Builds the renderer and checks every template strictly, so a broken template stops the start. */
@@ -67,11 +81,12 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
   const templates = createTemplateEnvironment('email');
   const text = EMAIL_TEXT[languageOf(site.language)];
   const cache = new Map<string, Promise<EmailTemplate>>();
+  const slots = createSlotMarkers();
   let compiles = 0;
 
   async function compile(template: string, data: object): Promise<string> {
     compiles += 1;
-    const mjml = templates.render(template, { lang: site.language, siteTitle: site.title, siteUrl: `${site.baseUrl}/`, ...data });
+    const mjml = templates.render(template, { lang: site.language, siteTitle: site.title, siteUrl: `${site.baseUrl}/`, slot: slots.marker, ...data });
     return (await mjml2html(mjml, { validationLevel: 'strict' })).html;
   }
 
@@ -111,14 +126,19 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
       expiry: text.confirmExpiry,
       ignore: text.confirmIgnore,
     });
-    const plain = [text.confirmTitle, '', text.confirmIntro(site.title, names), '', `${text.confirmButton}: ${PLACEHOLDERS.confirmUrl}`, '', text.confirmExpiry, text.confirmIgnore, ''];
-    return { subject: text.confirmSubject(site.title), html, text: plain.join('\n') };
+    const plain = [text.confirmTitle, '', text.confirmIntro(site.title, names), '', `${text.confirmButton}: ${slots.marker.confirmUrl}`, '', text.confirmExpiry, text.confirmIgnore, ''];
+    return slotted(text.confirmSubject(site.title), html, plain.join('\n'));
   }
 
   async function renderDigest(sections: DigestSection[], kind?: DigestKind): Promise<EmailTemplate> {
     const view = digestView(site, text, sections, kind);
     const html = await compile('digest.mjml.njk', view);
-    return { subject: view.subject, html, text: digestText(view, text) };
+    return slotted(view.subject, html, digestText(view, text, slots.marker));
+  }
+
+  function slotted(subject: string, html: string, plain: string): EmailTemplate {
+    const template = { subject, html: slots.cut(html), text: slots.cut(plain) };
+    return { ...template, body: prepareBody(template.text, template.html) };
   }
 
   // Checked at start with sample content: strict validation throws on a template error.
@@ -158,12 +178,12 @@ function digestView(site: EmailSite, text: EmailText, sections: DigestSection[],
   };
 }
 
-function digestText(view: DigestView, text: EmailText): string {
-  const lines = [PLACEHOLDERS.greeting, view.intro, ''];
+function digestText(view: DigestView, text: EmailText, slot: Record<Slot, string>): string {
+  const lines = [slot.greeting, view.intro, ''];
   for (const section of view.sections) {
     lines.push(section.name.toUpperCase(), '-'.repeat(section.name.length), '');
-    for (const article of section.articles) lines.push(`* ${article.title}`, `  ${article.date}`, `  ${htmlToText(article.summary)}`, `  ${article.url}`, '');
+    for (const article of section.articles) lines.push(`* ${article.title}`, `  ${article.date}`, `  ${article.summary}`, `  ${article.url}`, '');
   }
-  lines.push('--', view.why, `${text.manage}: ${PLACEHOLDERS.manageUrl}`, `${text.unsubscribe}: ${PLACEHOLDERS.unsubscribeUrl}`, '');
+  lines.push('--', view.why, `${text.manage}: ${slot.manageUrl}`, `${text.unsubscribe}: ${slot.unsubscribeUrl}`, '');
   return lines.join('\n');
 }

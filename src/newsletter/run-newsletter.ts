@@ -9,10 +9,11 @@ import { afterDelivery, afterFailure, followedCategories, groupDigest, isMailabl
 import { HttpError } from '../http/errors.js';
 import { EMAIL_TEXT } from '../i18n/email.js';
 import { languageOf } from '../i18n/locale.js';
+import { withoutAddresses } from '../mail/hidden-addresses.js';
 import { isPermanentFailure } from '../mail/mailer.js';
 import { findDueDigests, rescheduleAfter, type DueSubscriber } from './due-digests.js';
 import { messageIdFor } from './message-id.js';
-import { personalize, type EmailTemplate } from './render-email.js';
+import { personalizeMessage } from './render-email.js';
 import { allCategorySlugs } from './categories.js';
 import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
@@ -224,12 +225,12 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });
     return;
   }
-  let mail: EmailTemplate;
+  let mail: ReturnType<typeof personalizeMessage>;
   const links = subscriberLinks(ctx, subscriber.id);
   try {
     const categories = articles.categoriesOf(followedCategories(subscriber, () => scope.allSlugs));
     const template = await ctx.emails.digest(groupDigest(chosen, categories), delivery.kind);
-    mail = personalize(template, { greeting: scope.greeting(subscriber.name), ...links });
+    mail = personalizeMessage(template, { greeting: scope.greeting(subscriber.name), ...links });
   } catch (err) {
     // Our fault, not the subscriber's: recorded on the delivery, the run goes on.
     ctx.log.error({ err, delivery: delivery.id }, 'digest not rendered');
@@ -255,9 +256,10 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
 async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, subscriber: SubscriberRecord, err: unknown): Promise<void> {
   const now = ctx.clock();
   const permanent = isPermanentFailure(err);
-  const error = String((err as Error)?.message ?? err).slice(0, 300);
+  // The server's text often quotes the address: kept without it, so erasing the subscriber erases it.
+  const error = withoutAddresses(String((err as Error)?.message ?? err)).slice(0, 300);
   const changes = afterFailure(subscriber, permanent, now);
-  ctx.log.warn({ delivery: delivery.id, permanent, failures: changes.failures, error }, 'digest not delivered');
+  ctx.log.warn({ delivery: delivery.id, subscriber: subscriber.id, permanent, failures: changes.failures, error }, 'digest not delivered');
   await ctx.store.newsletter.updateDelivery(delivery.id, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
 }
 

@@ -5,8 +5,11 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { plainText } from '../domain/article-input.js';
+import type { ArticleRecord } from '../domain/article.js';
 import { groupDigest, type SubscriberRecord } from '../domain/newsletter.js';
 import { fieldErrors, HttpError, parseInput, type FieldError } from '../http/errors.js';
+import { EMAIL_TEXT } from '../i18n/email.js';
+import { formatDate, languageOf } from '../i18n/locale.js';
 import { allCategorySlugs, checkCategories } from './categories.js';
 import { nextDigestAt } from './due-digests.js';
 import { personalize } from './render-email.js';
@@ -17,6 +20,8 @@ const MAX_IMPORT = 100_000;
 /** Entries checked between two turns of the event loop. */
 const IMPORT_SLICE = 1000;
 const PREVIEW_DEFAULT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** How many of the latest articles a sample preview shows. */
+const SAMPLE_ARTICLES = 10;
 
 const importedSubscriber = z.strictObject({
   email: emailAddress,
@@ -108,16 +113,35 @@ export async function eraseSubscriber(ctx: AppContext, id: string): Promise<void
   await ctx.store.compact();
 }
 
-/** The HTML the next digest would have for these categories: what is new since the last run. */
-export async function previewDigest(ctx: AppContext, categoriesParam: unknown): Promise<string> {
+/** What the preview shows: the next digest, or (when nothing is new) a sample of the latest articles. */
+export interface DigestPreview {
+  kind: 'next' | 'sample';
+  html: string;
+}
+
+/**
+ * The HTML the next digest would have for these categories: what is new since the last run. On
+ * a quiet day a sample with the latest articles of those categories, saying so at the top.
+ */
+export async function previewDigest(ctx: AppContext, categoriesParam: unknown): Promise<DigestPreview> {
   const requested = typeof categoriesParam === 'string' && categoriesParam.trim() ? categoriesParam.split(',').map((slug) => slug.trim()) : undefined;
   const slugs = requested ? checkCategories(ctx, requested, 'admin') : allCategorySlugs(ctx);
   const now = ctx.clock();
   const lastRun = ctx.store.newsletter.runs().at(-1);
   const since = lastRun ? new Date(lastRun.startedAt) : new Date(now.getTime() - PREVIEW_DEFAULT_WINDOW_MS);
-  const articles = ctx.store.articles.listDueSince(slugs, now, since);
-  if (articles.length === 0) throw HttpError.notFound(`Nothing new in these categories since ${since.toISOString()}: no newsletter would be sent`);
   const categories = ctx.store.articles.categoriesOf(slugs);
+  const next = ctx.store.articles.listDueSince(slugs, now, since);
+  const kind = next.length > 0 ? 'next' : 'sample';
+  const articles = kind === 'next' ? next : latestArticles(ctx, slugs, now);
   const template = await ctx.emails.digest(groupDigest(articles, categories));
-  return personalize(template, { greeting: '', manageUrl: '#preview', unsubscribeUrl: '#preview' }).html;
+  const { siteLanguage, timezone } = ctx.config;
+  // The notice goes where a recipient's greeting would: the top of the digest, escaped like it.
+  const greeting = kind === 'sample' ? EMAIL_TEXT[languageOf(siteLanguage)].previewSample(formatDate(since, siteLanguage, timezone)) : '';
+  return { kind, html: personalize(template, { greeting, manageUrl: '#preview', unsubscribeUrl: '#preview' }).html };
+}
+
+/** The newest due articles of these categories, each once, newest first. */
+function latestArticles(ctx: AppContext, slugs: readonly string[], now: Date): ArticleRecord[] {
+  const found = new Map(slugs.flatMap((slug) => ctx.store.articles.listDue(slug, now, 0, SAMPLE_ARTICLES)).map((article) => [article.id, article]));
+  return [...found.values()].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0)).slice(0, SAMPLE_ARTICLES);
 }

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/log.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -65,7 +65,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
 export async function startTestService(env: Record<string, string> = {}, overrides: ContextOverrides = {}): Promise<TestService> {
   const config = await testConfig(env);
   const clock = (overrides.clock as TestClock | undefined) ?? createTestClock();
-  const ctx = await createContext(config, { log: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), ...overrides, clock });
+  const ctx = await createContext(config, { log: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }), ...overrides, clock });
   const http = await startServer(ctx);
   const url = http.url;
   return {

@@ -12,10 +12,13 @@ export interface ReceivedMail {
   rcptTo: string[];
 }
 
+/** How the server answers a message: accept it, or fail with a code (and the server's own text). */
+export type SmtpAnswer = 'accept' | number | { code: number; text: string };
+
 /** Every message the server was offered (DATA), accepted or not, with its answer. */
 export interface SmtpAttempt {
   rcptTo: string[];
-  answer: 'accept' | number;
+  answer: SmtpAnswer;
 }
 
 export interface SmtpSinkOptions {
@@ -31,8 +34,8 @@ export interface SmtpSink {
   messages: ReceivedMail[];
   /** Every DATA transaction, including the ones answered with a failure. */
   attempts: SmtpAttempt[];
-  /** Decides the answer to each message: accept, or fail with a code (e.g. 451, 550). */
-  respondWith(decide: (rcptTo: string[]) => 'accept' | number): void;
+  /** Decides the answer to each message: accept, or fail with a code (e.g. 451, 550), maybe with a text. */
+  respondWith(decide: (rcptTo: string[]) => SmtpAnswer): void;
   /** Changes the delay before each answer (see SmtpSinkOptions.delayMs). */
   setDelay(ms: number): void;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
@@ -47,7 +50,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const messages: ReceivedMail[] = [];
   const attempts: SmtpAttempt[] = [];
   const waiters: (() => void)[] = [];
-  let decide: (rcptTo: string[]) => 'accept' | number = () => 'accept';
+  let decide: (rcptTo: string[]) => SmtpAnswer = () => 'accept';
   let delayMs = options.delayMs ?? 0;
   const { auth } = options;
   const server = new SMTPServer({
@@ -69,8 +72,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         const answer = decide(rcptTo);
         attempts.push({ rcptTo, answer });
         if (answer !== 'accept') {
-          const error = Object.assign(new Error(answer >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: answer });
-          return callback(error);
+          const { code, text } = typeof answer === 'number' ? { code: answer, text: answer >= 500 ? 'Mailbox unavailable' : 'Try again later' } : answer;
+          return callback(Object.assign(new Error(text), { responseCode: code }));
         }
         const raw = Buffer.concat(chunks).toString('utf8');
         messages.push({ parsed: await simpleParser(raw), raw, rcptTo });

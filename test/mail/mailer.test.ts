@@ -1,7 +1,7 @@
 // The two transports a publisher can have: the .eml outbox (no SMTP_URL) and SMTP with DKIM.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { makeDataDir, startTestService, type TestService } from '../helpers/service.js';
@@ -14,6 +14,37 @@ async function addArticleAndSubscriber(service: TestService): Promise<void> {
   const imported = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: 'lettrice@example.org', categories: ['salute'] }] });
   assert.deepEqual((await imported.json()).imported, 1);
   service.clock.advance(120_000);
+}
+
+/**
+ * Checks a DKIM-Signature (relaxed/relaxed, rsa-sha256, RFC 6376 §3.4) against the message as the
+ * server received it: the body hash, then the signature over the headers it lists.
+ */
+function verifyDkim(raw: string, publicKey: KeyObject): { signedHeaders: string[] } {
+  const split = raw.indexOf('\r\n\r\n');
+  const fields = raw.slice(0, split + 2).split(/\r\n(?![ \t])/).filter(Boolean);
+  const body = raw.slice(split + 4);
+  const relaxedHeader = (field: string) => {
+    const colon = field.indexOf(':');
+    return `${field.slice(0, colon).trim().toLowerCase()}:${field.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim()}`;
+  };
+  const signatureField = fields.find((field) => /^dkim-signature:/i.test(field))!;
+  const tags = Object.fromEntries(relaxedHeader(signatureField).slice('dkim-signature:'.length).split(';').map((tag) => tag.trim()).filter(Boolean).map((tag) => [tag.slice(0, tag.indexOf('=')), tag.slice(tag.indexOf('=') + 1).replace(/\s+/g, '')]));
+  assert.equal(tags.c, 'relaxed/relaxed');
+  const relaxedBody = body.split('\r\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n').replace(/(\r\n)*$/, '\r\n');
+  assert.equal(createHash('sha256').update(relaxedBody).digest('base64'), tags.bh, 'the body hash matches the body received');
+  const signedHeaders = tags.h!.split(':').map((name) => name.toLowerCase());
+  const used = new Set<string>();
+  const lines = signedHeaders.map((name) => {
+    // With repeated names the last unused instance is signed first (§5.4.2).
+    const field = fields.filter((candidate) => candidate.toLowerCase().startsWith(`${name}:`) && !used.has(candidate)).at(-1);
+    if (!field) return '';
+    used.add(field);
+    return `${relaxedHeader(field)}\r\n`;
+  });
+  const unsigned = relaxedHeader(signatureField).replace(/\bb=[^;]*/, 'b=');
+  assert.ok(verify('sha256', Buffer.from(lines.join('') + unsigned), publicKey, Buffer.from(tags.b!, 'base64')), 'the signature verifies over the signed headers');
+  return { signedHeaders };
 }
 
 describe('mail transports', () => {
@@ -37,8 +68,25 @@ describe('mail transports', () => {
     }
   });
 
-  it('signs with DKIM when configured, and the signature covers both List-Unsubscribe headers', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  it('keeps the outbox private (0700), and tightens an outbox that an older version made 0755', async () => {
+    const service = await startTestService();
+    const older = await makeDataDir();
+    await mkdir(path.join(older, 'outbox'), { mode: 0o755 });
+    const reopened = await startTestService({ DATA_DIR: older });
+    try {
+      for (const each of [service, reopened]) {
+        await addArticleAndSubscriber(each);
+        assert.equal((await (await each.request('/api/newsletter/runs', { method: 'POST', admin: true })).json()).counts.sent, 1);
+        assert.equal((await stat(path.join(each.dataDir, 'outbox'))).mode & 0o777, 0o700);
+      }
+    } finally {
+      await service.stop({ removeData: true });
+      await reopened.stop({ removeData: true });
+    }
+  });
+
+  it('signs with DKIM when configured: the signature verifies and covers the recipient, the Message-ID and both List-Unsubscribe headers', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyFile = path.join(await makeDataDir(), 'dkim.pem');
     await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const sink: SmtpSink = await startSmtpSink();
@@ -53,6 +101,8 @@ describe('mail transports', () => {
       const signed = /\bh=([^;]+);/.exec(signature)![1]!.toLowerCase().split(':').map((name) => name.trim());
       assert.ok(signed.includes('list-unsubscribe'), `h= lists ${signed.join(',')}`);
       assert.ok(signed.includes('list-unsubscribe-post'), `h= lists ${signed.join(',')}`);
+      const { signedHeaders } = verifyDkim(message!.raw, publicKey);
+      for (const name of ['to', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post', 'subject', 'from']) assert.ok(signedHeaders.includes(name), `${name} is signed`);
     } finally {
       await service.stop({ removeData: true });
       await sink.close();

@@ -157,6 +157,7 @@ describe('newsletter: admin API', () => {
     assert.ok(zeta);
     const res = await service.request('/api/newsletter/preview?categories=news,zeta', { admin: true });
     assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-notiziario-preview'), 'next');
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
     const html = await res.text();
     assert.ok(html.includes(news.title) && html.includes(zeta.title));
@@ -166,6 +167,17 @@ describe('newsletter: admin API', () => {
     assert.equal(unknown.status, 422);
     const problem = (await unknown.json()) as { errors?: { field: string }[] };
     assert.deepEqual(problem.errors?.map((error) => error.field), ['categories.1']);
+  });
+
+  it('GET /api/newsletter/preview of categories with nothing new since the last run shows a sample of their latest articles, marked as such in the page and in X-Notiziario-Preview', async () => {
+    // The archive's only article came before every run of this file.
+    const res = await service.request('/api/newsletter/preview?categories=archive', { admin: true });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('x-notiziario-preview'), 'sample');
+    const html = await res.text();
+    assert.ok(html.includes('About the archive'), 'the latest article of the category');
+    assert.ok(!html.includes('Preview this headline'), 'of that category only');
+    assert.match(html, /SAMPLE · Nothing new since/);
   });
 });
 

@@ -36,7 +36,9 @@ export function newsletterRoutes(ctx: AppContext, auth: AdminCheck, subscribeLim
     res.json([...ctx.store.newsletter.runs()].reverse());
   });
   router.get('/api/newsletter/preview', auth.requireAdmin, emailPreviewSecurityHeaders, async (req, res) => {
-    res.type('html').send(await previewDigest(ctx, req.query.categories));
+    const preview = await previewDigest(ctx, req.query.categories);
+    // Tells a script whether it sees the next digest or a sample of the latest articles.
+    res.set('X-Notiziario-Preview', preview.kind).type('html').send(preview.html);
   });
 
   return router;

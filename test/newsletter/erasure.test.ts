@@ -1,0 +1,70 @@
+// Erasing a subscriber leaves their address nowhere: SMTP servers quote it in their errors, which
+// the delivery record and the log would otherwise keep. Logs name a subscriber by id or by key.
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createLogger } from '../../src/log.js';
+import { addressKey } from '../../src/mail/hidden-addresses.js';
+import { startTestService } from '../helpers/service.js';
+import { startSmtpSink } from '../helpers/smtp.js';
+import { importSubscribers, publish, runNewsletter, subscriber } from './fixtures.js';
+
+/** Every file under a folder, as text. */
+async function filesUnder(folder: string): Promise<{ file: string; text: string }[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  return Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'latin1') })));
+}
+
+describe('newsletter: erasing a subscriber', () => {
+  it('after a 550 that quotes the address, the address is in no file of DATA_DIR and in no log line; the log names the subscriber by id', async () => {
+    const gone = 'gone.away@example.org';
+    const sink = await startSmtpSink();
+    sink.respondWith((rcptTo) => (rcptTo.includes(gone) ? { code: 550, text: `5.1.1 <${gone}>: Recipient address rejected` } : 'accept'));
+    const logLines: string[] = [];
+    const log = createLogger({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
+    const service = await startTestService({ SMTP_URL: sink.url, SITE_LANGUAGE: 'en' }, { log });
+    try {
+      await publish(service, 'Older news', ['News']);
+      await importSubscribers(service, [{ email: gone, name: 'Gone Away', categories: ['news'] }, { email: 'stays@example.org', categories: ['news'] }]);
+      await publish(service, 'Fresh news', ['News']);
+      const run = await runNewsletter(service);
+      assert.equal(run.counts.failed, 1, 'the 550 was recorded');
+      assert.equal(sink.attemptsTo(gone).length, 1);
+      const { id } = subscriber(service, gone);
+      const failure = logLines.find((line) => line.includes('digest not delivered'));
+      assert.ok(failure?.includes(id), `the log line names the subscriber: ${failure}`);
+
+      assert.equal((await service.request(`/api/subscribers/${id}`, { method: 'DELETE', admin: true })).status, 204);
+    } finally {
+      await service.stop();
+      await sink.close();
+    }
+    const files = await filesUnder(service.dataDir);
+    assert.ok(files.length > 0);
+    for (const { file, text } of files) assert.ok(!text.toLowerCase().includes(gone), `${file} still holds the address`);
+    for (const line of logLines) assert.ok(!line.includes(gone), `a log line holds the address: ${line}`);
+  });
+});
+
+describe('logging', () => {
+  it('writes an address that reaches a log line (a refused confirmation email) as its key, never in clear', async () => {
+    const refused = 'refused@example.org';
+    const sink = await startSmtpSink();
+    sink.respondWith(() => ({ code: 550, text: `5.1.1 <${refused}>: Recipient address rejected` }));
+    const logLines: string[] = [];
+    const log = createLogger({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
+    const service = await startTestService({ SMTP_URL: sink.url }, { log });
+    try {
+      await publish(service, 'Older news', ['News']);
+      assert.equal((await service.request('/api/subscriptions', { method: 'POST', json: { email: refused } })).status, 202);
+      await service.ctx.background.idle();
+    } finally {
+      await service.stop({ removeData: true });
+      await sink.close();
+    }
+    const failure = logLines.find((line) => line.includes('background task failed'));
+    assert.ok(failure?.includes(`[address ${addressKey(refused)}]`), `the log line shows the key: ${failure}`);
+    for (const line of logLines) assert.ok(!line.includes(refused), `a log line holds the address: ${line}`);
+  });
+});
