@@ -70,8 +70,10 @@ describe('pages: choosing when the emails come', function () {
     const res = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: 'vecchio@example.org' }] });
     assert.equal(res.status, 200);
     const { id } = service.ctx.store.newsletter.subscriberByEmail('vecchio@example.org')!;
-    const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    // On a phone, as readers open the link from their mail.
+    const page = await (await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, isMobile: true })).newPage();
     await page.goto(subscriberLinks(service.ctx, id).manageUrl);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no sideways scrolling at 360 px');
     assert.equal(await page.getByRole('radio', { name: 'Come ora, con la newsletter del sito' }).isChecked(), true);
     await page.getByRole('checkbox', { name: 'Salute' }).check();
     await page.getByRole('button', { name: 'Salva' }).click();
