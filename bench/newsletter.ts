@@ -42,7 +42,7 @@ const DAY = 24 * 60 * MINUTE;
 const PART = `newsletter, ${SUBSCRIBERS.toLocaleString('en-US')} subscribers × ${CATEGORIES.length} categories → loopback SMTP sink`;
 
 /** What one measurement saw: wall time, what the sink accepted meanwhile, the sender's event loop. */
-interface Timing {
+export interface Timing {
   ms: number;
   received: SinkCount;
   /** Event-loop utilisation of the sending thread (1 = busy all the time). */
@@ -283,7 +283,7 @@ const templateLength = (template: EmailTemplate) => [...template.html.parts, ...
  * The same recipients as the run, one pre-rendered message as text and HTML, nodemailer alone:
  * a new pool with the job's options, encoding the message for each recipient as it would.
  */
-async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: OutgoingMail['to'][]): Promise<void> {
+export async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: OutgoingMail['to'][]): Promise<void> {
   const transport = nodemailer.createTransport({ pool: true, url: ctx.config.smtpUrl, maxConnections: 5, maxMessages: 1000 });
   let next = 0;
   const sender = async () => {
@@ -300,7 +300,7 @@ async function sendBaseline(ctx: AppContext, mail: Sample['mail'], recipients: O
   }
 }
 
-async function measure(sink: SmtpSinkWorker, work: () => Promise<void>): Promise<Timing> {
+export async function measure(sink: SmtpSinkWorker, work: () => Promise<void>): Promise<Timing> {
   const before = await sink.count();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();

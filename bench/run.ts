@@ -7,6 +7,7 @@ import { benchFeedBuild, benchFeedServing } from './feeds.js';
 import { removeTempDirs } from './fixtures.js';
 import { benchHostileInput } from './hostile.js';
 import { benchNewsletter } from './newsletter.js';
+import { benchNewsletterRhythms } from './newsletter-rhythms.js';
 import { createReport, type BenchPart } from './report.js';
 import { benchStoreGrowth, benchStoreHuge } from './store-growth.js';
 import { benchStartup, benchWrites } from './store-scale.js';
@@ -17,6 +18,7 @@ const PARTS: BenchPart[] = [
   benchStartup, // 4: start-up time and memory at 1,000 and 100,000 articles
   benchWrites, // 5: acknowledging a write at 100,000 articles
   benchNewsletter, // 6: a newsletter run to 10,000 subscribers against nodemailer alone
+  benchNewsletterRhythms, // 6b: the minute tick at 100,000 subscribers with rhythms: idle, and sending to those due
   benchHostileInput, // 7: the longest event-loop block per request for hostile article input
   benchStoreGrowth, // 8: subscriber changes, feeds, article writes, start-up and memory as the store grows
   benchStoreHuge, // 9: a store past 512 MB in the previous layout (only with BENCH_STORE_HUGE_ARTICLES)

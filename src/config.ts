@@ -18,6 +18,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   newsletterCron: string;
+  /** How long an immediate subscriber's digest waits after the first new article, to hold a burst. */
+  immediateDelayMs: number;
   timezone: string;
   siteTitle: string;
   siteDescription: string;
@@ -50,6 +52,12 @@ const envSchema = z.object({
     .trim()
     .default('0 8 * * *')
     .refine((expr) => cron.validate(expr), 'is not a valid cron expression'),
+  IMMEDIATE_DELAY: z
+    .string()
+    .trim()
+    .default('10m')
+    .refine((value) => DURATION.test(value), 'is not a duration such as 10m, 90s or 1h (a bare number is minutes)')
+    .transform(durationMs),
   TIMEZONE: z
     .string()
     .trim()
@@ -73,6 +81,14 @@ const envSchema = z.object({
   DKIM_SELECTOR: optional,
   DKIM_PRIVATE_KEY_FILE: optional,
 });
+
+const DURATION = /^(\d+)\s*(s|m|h)?$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 };
+
+function durationMs(value: string): number {
+  const [, amount, unit] = DURATION.exec(value)!;
+  return Number(amount) * UNIT_MS[(unit ?? 'm') as keyof typeof UNIT_MS];
+}
 
 function isLanguageTag(tag: string): boolean {
   try {
@@ -114,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parsed.SMTP_URL,
     mailFrom: parsed.MAIL_FROM,
     newsletterCron: parsed.NEWSLETTER_CRON,
+    immediateDelayMs: parsed.IMMEDIATE_DELAY,
     timezone: parsed.TIMEZONE,
     siteTitle: parsed.SITE_TITLE,
     siteDescription: parsed.SITE_DESCRIPTION,

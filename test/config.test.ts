@@ -33,6 +33,7 @@ describe('configuration', () => {
     assert.equal(config.timezone, 'UTC');
     assert.equal(config.siteLanguage, 'it');
     assert.equal(config.feedPageSize, 20);
+    assert.equal(config.immediateDelayMs, 10 * 60_000);
     assert.ok(config.siteTitle.length > 0 && config.siteDescription.length > 0);
   });
 
@@ -68,6 +69,8 @@ describe('configuration', () => {
     ['FEED_PAGE_SIZE', '0'],
     ['ADMIN_TOKEN', 'short'],
     ['TRUST_PROXY', 'everybody'],
+    ['IMMEDIATE_DELAY', 'soon'],
+    ['IMMEDIATE_DELAY', '10 days'],
   ];
   for (const [variable, value] of badValues) {
     it(`${variable}=${JSON.stringify(value)} throws a ConfigError naming ${variable}`, () => {
@@ -109,6 +112,11 @@ describe('configuration', () => {
   it('refuses an empty or cut generated secret file, naming the variable', async () => {
     await writeFile(path.join(dataDir, 'secret'), '\n');
     assert.throws(() => loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: 'given-admin-token-0123456789' }), (err: unknown) => err instanceof ConfigError && err.variable === 'SECRET');
+  });
+
+  it('IMMEDIATE_DELAY takes seconds, minutes or hours; a bare number is minutes', () => {
+    const delay = (value: string) => loadConfig({ DATA_DIR: dataDir, IMMEDIATE_DELAY: value }).immediateDelayMs;
+    assert.deepEqual([delay('90s'), delay('5m'), delay('1h'), delay('15')], [90_000, 300_000, 3_600_000, 900_000]);
   });
 
   it('TRUST_PROXY takes a hop count or a list of proxies', () => {

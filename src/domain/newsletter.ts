@@ -1,6 +1,7 @@
 // The words of the email half: subscriber, run, delivery; and the pure rules that decide who
 // gets what and when to try again.
 import type { ArticleRecord, Category } from './article.js';
+import type { DigestKind, Rhythm } from './cadence.js';
 
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bouncing' | 'erased';
 
@@ -23,6 +24,10 @@ export interface SubscriberRecord {
   bounces?: number;
   retryAfter?: string;
   unsubscribedAt?: string;
+  /** What the subscriber chose; absent: the site's NEWSLETTER_CRON in TIMEZONE. */
+  rhythm?: Rhythm;
+  /** When their next digest is due (daily and weekly; immediate after a change of rhythm). */
+  nextDigestAt?: string;
 }
 
 /** pending → sending → sent | deferred | failed; cancelled when the subscriber left meanwhile. */
@@ -40,6 +45,8 @@ export interface DeliveryRecord {
   messageId: string;
   updatedAt: string;
   error?: string;
+  /** The digest of a rhythm (its subject says so); absent: the site's usual digest. */
+  kind?: DigestKind;
 }
 
 export interface RunCounts {
@@ -51,8 +58,11 @@ export interface RunCounts {
 
 export interface RunRecord {
   id: string;
-  /** `retry`: only subscribers whose earlier delivery was deferred. */
-  trigger: 'schedule' | 'manual' | 'retry';
+  /**
+   * `schedule`: NEWSLETTER_CRON, for subscribers without a rhythm; `due`: subscribers whose
+   * rhythm made them due; `retry`: only subscribers whose earlier delivery was deferred.
+   */
+  trigger: 'schedule' | 'manual' | 'retry' | 'due';
   startedAt: string;
   finishedAt?: string;
   status: 'running' | 'finished';

@@ -3,11 +3,13 @@
 // response carries (the feed fast path writes the same in its own header lists).
 import type { RequestHandler, Response } from 'express';
 
-// Pages run no script and load only our stylesheet and images; only /embed/{slug} may be framed.
-const PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src * data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+// Pages load only our stylesheet, images and our own script files (never inline script: the
+// subscribe form's time-zone.js); only /embed/{slug} may be framed.
+const NO_SCRIPT_POLICY = "default-src 'none'; style-src 'self'; img-src * data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const PAGE_POLICY = `${NO_SCRIPT_POLICY}; script-src 'self'`;
 // A digest's design is inline styles, as email clients need them: the preview allows those, and
-// nothing else that a page does not.
-const EMAIL_PREVIEW_POLICY = PAGE_POLICY.replace("style-src 'self'", "style-src 'unsafe-inline'");
+// runs no script at all.
+const EMAIL_PREVIEW_POLICY = NO_SCRIPT_POLICY.replace("style-src 'self'", "style-src 'unsafe-inline'");
 
 const htmlHeaders = (policy: string) => ({
   'Content-Security-Policy': policy,

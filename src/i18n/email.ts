@@ -1,4 +1,5 @@
 // What the emails say, in each language the site can speak.
+import type { DigestKind } from '../domain/cadence.js';
 import type { Language } from './locale.js';
 
 export interface EmailText {
@@ -10,6 +11,9 @@ export interface EmailText {
   confirmIgnore: string;
   digestSubject(site: string, count: number, firstTitle: string): string;
   digestIntro(count: number): string;
+  /** A rhythm's digest: what it is, for its subject and intro ("Your weekly selection", "New in Health"). */
+  digestName(kind: DigestKind, categories: string): string;
+  rhythmIntro(kind: DigestKind, count: number, categories: string): string;
   greeting(name?: string): string;
   readMore: string;
   manage: string;
@@ -30,6 +34,12 @@ export const EMAIL_TEXT: Record<Language, EmailText> = {
     digestSubject: (site, count, first) =>
       count === 1 ? `${site}: ${first}` : count === 2 ? `${site}: ${first} e un altro articolo` : `${site}: ${first} e altri ${count - 1} articoli`,
     digestIntro: (count) => (count === 1 ? 'ecco il nuovo articolo delle categorie che segui.' : `ecco i ${count} nuovi articoli delle categorie che segui.`),
+    digestName: (kind, categories) => (kind === 'immediate' ? `Nuovo in ${categories}` : kind === 'weekly' ? 'La tua selezione settimanale' : 'La tua selezione del giorno'),
+    rhythmIntro: (kind, count, categories) => {
+      const articles = count === 1 ? 'un nuovo articolo' : `${count} nuovi articoli`;
+      if (kind === 'immediate') return `appena pubblicato in ${categories}: ${articles}.`;
+      return `ecco la tua selezione ${kind === 'weekly' ? 'settimanale' : 'del giorno'}: ${articles} delle categorie che segui.`;
+    },
     greeting: (name) => (name ? `Ciao ${name},` : 'Ciao,'),
     readMore: 'Leggi l’articolo',
     manage: 'Gestisci le preferenze',
@@ -46,6 +56,12 @@ export const EMAIL_TEXT: Record<Language, EmailText> = {
     confirmIgnore: 'If this was not you, ignore this message: without confirmation you will get nothing else.',
     digestSubject: (site, count, first) => (count === 1 ? `${site}: ${first}` : `${site}: ${first} and ${count - 1} more`),
     digestIntro: (count) => (count === 1 ? 'here is the new article from the categories you follow.' : `here are ${count} new articles from the categories you follow.`),
+    digestName: (kind, categories) => (kind === 'immediate' ? `New in ${categories}` : kind === 'weekly' ? 'Your weekly selection' : 'Your daily selection'),
+    rhythmIntro: (kind, count, categories) => {
+      const articles = count === 1 ? 'a new article' : `${count} new articles`;
+      if (kind === 'immediate') return `just published in ${categories}: ${articles}.`;
+      return `here is your ${kind} selection: ${articles} from the categories you follow.`;
+    },
     greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
     readMore: 'Read the article',
     manage: 'Manage preferences',

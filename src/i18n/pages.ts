@@ -1,5 +1,6 @@
 // What the pages and the embed say, in each language the site can speak.
 import { languageOf, type Language } from './locale.js';
+import { RHYTHM_TEXT_EN, RHYTHM_TEXT_IT, type RhythmText } from './rhythm-text.js';
 
 export interface PageText {
   skipToContent: string;
@@ -74,6 +75,7 @@ export interface PageText {
   privacyNote: string;
   chooseOneCategory: string;
   manageCategoriesHint: string;
+  rhythm: RhythmText;
 }
 
 const it: PageText = {
@@ -163,6 +165,7 @@ const it: PageText = {
   privacyNote: 'Useremo il tuo indirizzo solo per inviarti queste email.',
   chooseOneCategory: 'Scegli almeno una categoria',
   manageCategoriesHint: 'Se non ne scegli nessuna, ricevi tutte le categorie, anche quelle nuove. Per non ricevere più email, annulla l’iscrizione qui sotto.',
+  rhythm: RHYTHM_TEXT_IT,
 };
 
 const en: PageText = {
@@ -252,6 +255,7 @@ const en: PageText = {
   privacyNote: 'We use your address only to send you these emails.',
   chooseOneCategory: 'Choose at least one category',
   manageCategoriesHint: 'Choose none to get every category, new ones included. To get no more email, unsubscribe below.',
+  rhythm: RHYTHM_TEXT_EN,
 };
 
 const PAGE_TEXT: Record<Language, PageText> = { it, en };

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import mjml2html from 'mjml';
 import type { Category } from '../domain/article.js';
+import type { DigestKind } from '../domain/cadence.js';
 import type { DigestSection } from '../domain/newsletter.js';
 import { escapeHtml } from '../domain/text.js';
 import { articleUrl, scopePath } from '../feeds/feed-urls.js';
@@ -39,7 +40,8 @@ export interface EmailSite {
 
 export interface EmailRenderer {
   confirmation(categories: Category[]): Promise<EmailTemplate>;
-  digest(sections: DigestSection[]): Promise<EmailTemplate>;
+  /** `kind`: a rhythm's digest, which its subject and intro name; absent: the site's usual one. */
+  digest(sections: DigestSection[], kind?: DigestKind): Promise<EmailTemplate>;
   /** MJML compiles since start: one per distinct digest, not one per recipient. */
   readonly compiles: number;
 }
@@ -105,9 +107,9 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
       const names = categories.map((category) => category.name).join(', ');
       return once(`confirm:${names}`, () => renderConfirmation(names));
     },
-    digest(sections) {
-      const key = JSON.stringify(sections.map((s) => [s.category.slug, s.articles.map((a) => `${a.id}@${a.updatedAt}`)]));
-      return once(`digest:${key}`, () => renderDigest(sections));
+    digest(sections, kind) {
+      const key = JSON.stringify([kind, sections.map((s) => [s.category.slug, s.articles.map((a) => `${a.id}@${a.updatedAt}`)])]);
+      return once(`digest:${key}`, () => renderDigest(sections, kind));
     },
     get compiles() {
       return compiles;
@@ -128,8 +130,8 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
     return slotted(text.confirmSubject(site.title), html, plain.join('\n'));
   }
 
-  async function renderDigest(sections: DigestSection[]): Promise<EmailTemplate> {
-    const view = digestView(site, text, sections);
+  async function renderDigest(sections: DigestSection[], kind?: DigestKind): Promise<EmailTemplate> {
+    const view = digestView(site, text, sections, kind);
     const html = await compile('digest.mjml.njk', view);
     return slotted(view.subject, html, digestText(view, text, slots.marker));
   }
@@ -148,14 +150,16 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
 
 type DigestView = ReturnType<typeof digestView>;
 
-function digestView(site: EmailSite, text: EmailText, sections: DigestSection[]) {
+function digestView(site: EmailSite, text: EmailText, sections: DigestSection[], kind?: DigestKind) {
   const count = sections.reduce((sum, section) => sum + section.articles.length, 0);
   const first = sections[0]?.articles[0]?.title ?? '';
+  const names = sections.map((section) => section.category.name).join(', ');
+  const subject = kind ? `${site.title}: ${text.digestName(kind, names)}` : text.digestSubject(site.title, count, first);
   return {
-    subject: text.digestSubject(site.title, count, first),
-    title: text.digestSubject(site.title, count, first),
+    subject,
+    title: subject,
     preview: sections.flatMap((section) => section.articles.map((article) => article.title)).join(' · '),
-    intro: text.digestIntro(count),
+    intro: kind ? text.rhythmIntro(kind, count, names) : text.digestIntro(count),
     readMore: text.readMore,
     why: text.whyReceiving(site.title),
     manage: text.manage,

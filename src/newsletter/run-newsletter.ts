@@ -11,6 +11,7 @@ import { EMAIL_TEXT } from '../i18n/email.js';
 import { languageOf } from '../i18n/locale.js';
 import { withoutAddresses } from '../mail/hidden-addresses.js';
 import { isPermanentFailure } from '../mail/mailer.js';
+import { findDueDigests, rescheduleAfter, type DueSubscriber } from './due-digests.js';
 import { messageIdFor } from './message-id.js';
 import { personalizeMessage } from './render-email.js';
 import { allCategorySlugs } from './categories.js';
@@ -30,6 +31,11 @@ export interface NewsletterJob {
   run(trigger: 'schedule' | 'manual', progress?: Progress): Promise<RunRecord>;
   /** Sends again to deferred subscribers whose backoff has passed; no run is recorded if none. */
   retryDeferred(): Promise<RunRecord | undefined>;
+  /**
+   * What the scheduler calls every minute: sends to the subscribers whose rhythm makes them due
+   * now. A run is recorded only when one of them has something new.
+   */
+  sendDue(): Promise<RunRecord | undefined>;
   /** Finishes runs that a crash interrupted (called at start). */
   resume(progress?: Progress): Promise<RunRecord[]>;
   /**
@@ -49,9 +55,14 @@ interface RunScope {
   greeting: (name?: string) => string;
 }
 
+/** At start, immediate subscribers are looked at for articles of the last day that they lack. */
+const IMMEDIATE_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
 export function createNewsletterJob(ctx: AppContext): NewsletterJob {
   let active: Promise<unknown> | undefined;
   let stopping = false;
+  /** Articles published up to this instant were looked at for immediate subscribers. */
+  let immediateHorizon: number | undefined;
   const scope = (): RunScope => ({
     ctx,
     shouldStop: () => stopping,
@@ -83,8 +94,28 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
     const resumed = await resumeAll(progress);
     // A stop during the resume leaves that run pending: a new run now would choose the same articles.
     if (stopping) return resumed.at(-1);
-    const run = await startRun(scope(), trigger);
+    const run = trigger === 'due' ? await startDueRun() : await startRun(scope(), trigger, candidates(trigger));
     return run && finishRun(scope(), run, progress);
+  }
+
+  function candidates(trigger: RunRecord['trigger']): Iterable<DueSubscriber> {
+    const all = ctx.store.newsletter.allSubscribers();
+    // NEWSLETTER_CRON serves those who chose no rhythm; a manual run, everyone with something new.
+    const chosen = trigger === 'schedule' ? all.filter((subscriber) => !subscriber.rhythm) : trigger === 'retry' ? all.filter((subscriber) => subscriber.failures > 0) : all;
+    return chosen.map((subscriber) => ({ subscriber }));
+  }
+
+  /** The run of a tick: the due subscribers' deliveries recorded first, then their next times. */
+  async function startDueRun(): Promise<RunRecord | undefined> {
+    const now = ctx.clock();
+    const until = now.getTime() - ctx.config.immediateDelayMs;
+    const since = immediateHorizon ?? until - IMMEDIATE_LOOKBACK_MS;
+    const { due, reschedule } = findDueDigests(ctx, now, since);
+    const run = due.length ? await startRun(scope(), 'due', due, now) : undefined;
+    // After the run is on disk: a crash between the two sends the slot's digest once, at restart.
+    if (reschedule.length) await ctx.store.newsletter.rescheduleSubscribers(reschedule, rescheduleAfter(now));
+    immediateHorizon = Math.max(since, until);
+    return run;
   }
 
   return {
@@ -95,6 +126,7 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
         return run;
       }),
     retryDeferred: () => exclusively(() => resumeThenRun('retry')),
+    sendDue: () => exclusively(() => resumeThenRun('due')),
     resume: (progress) => exclusively(() => resumeAll(progress)),
     async stop() {
       stopping = true;
@@ -107,19 +139,18 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
 }
 
 /**
- * Chooses each confirmed subscriber's new articles and records the run with its deliveries. A
- * retry run looks only at deferred subscribers, and is not recorded when there are none.
+ * Chooses each confirmed candidate's new articles and records the run with its deliveries. A
+ * retry or due run is not recorded when nobody has anything to send.
  */
-async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger']): Promise<RunRecord | undefined> {
-  const now = ctx.clock();
+async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger'], candidates: Iterable<DueSubscriber>, now = ctx.clock()): Promise<RunRecord | undefined> {
   await forgetExpiredPending(ctx, now);
   const run: RunRecord = { id: randomUUID(), trigger, startedAt: now.toISOString(), status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
   const deliveries: DeliveryRecord[] = [];
-  const subscribers = ctx.store.newsletter.allSubscribers();
-  for (const [index, subscriber] of subscribers.entries()) {
+  let index = 0;
+  for (const { subscriber, kind } of candidates) {
     // A pass over a million subscribers takes seconds: requests are served between slices.
-    if (index % SUBSCRIBERS_PER_SLICE === SUBSCRIBERS_PER_SLICE - 1) await yieldToEventLoop();
-    if (subscriber.status !== 'confirmed' || (trigger === 'retry' && subscriber.failures === 0)) continue;
+    if (++index % SUBSCRIBERS_PER_SLICE === 0) await yieldToEventLoop();
+    if (subscriber.status !== 'confirmed') continue;
     const since = new Date(subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt);
     const categories = followedCategories(subscriber, () => allSlugs);
     const articles = isMailable(subscriber, now) ? ctx.store.articles.listDueSince(categories, now, since).slice(0, MAX_DIGEST_ARTICLES) : [];
@@ -137,9 +168,10 @@ async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger
       state: 'pending',
       messageId: messageIdFor(ctx.config.mailFrom, `digest.${id}`),
       updatedAt: now.toISOString(),
+      ...(kind ? { kind } : {}),
     });
   }
-  if (trigger === 'retry' && deliveries.length === 0) return undefined;
+  if ((trigger === 'retry' || trigger === 'due') && deliveries.length === 0) return undefined;
   await ctx.store.newsletter.addRun(run, deliveries);
   ctx.log.info({ run: run.id, trigger, deliveries: deliveries.length, skipped: run.counts.skipped }, 'newsletter run started');
   return run;
@@ -197,7 +229,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   const links = subscriberLinks(ctx, subscriber.id);
   try {
     const categories = articles.categoriesOf(followedCategories(subscriber, () => scope.allSlugs));
-    const template = await ctx.emails.digest(groupDigest(chosen, categories));
+    const template = await ctx.emails.digest(groupDigest(chosen, categories), delivery.kind);
     mail = personalizeMessage(template, { greeting: scope.greeting(subscriber.name), ...links });
   } catch (err) {
     // Our fault, not the subscriber's: recorded on the delivery, the run goes on.

@@ -11,7 +11,9 @@ import { fieldErrors, HttpError, parseInput, type FieldError } from '../http/err
 import { EMAIL_TEXT } from '../i18n/email.js';
 import { formatDate, languageOf } from '../i18n/locale.js';
 import { allCategorySlugs, checkCategories } from './categories.js';
+import { nextDigestAt } from './due-digests.js';
 import { personalize } from './render-email.js';
+import { rhythmFields, rhythmOf } from './rhythm-input.js';
 import { categoryList, emailAddress } from './subscriptions.js';
 
 const MAX_IMPORT = 100_000;
@@ -26,6 +28,7 @@ const importedSubscriber = z.strictObject({
   // A list from another service often has empty names: no name, not an error.
   name: z.preprocess((name) => (typeof name === 'string' && !name.trim() ? undefined : name), plainText(100).optional()),
   categories: categoryList.optional(),
+  ...rhythmFields,
 });
 
 const listQuery = z.object({
@@ -48,8 +51,8 @@ export function listSubscribers(ctx: AppContext, query: unknown): SubscriberList
   return { items: page.items.map(presentSubscriber), ...(next ? { next } : {}) };
 }
 
-function presentSubscriber({ id, email, name, categories, status, source, createdAt, confirmedAt, watermark, failures }: SubscriberRecord) {
-  return { id, email, name, categories, status, source, createdAt, confirmedAt, lastDigestUpTo: watermark, failures };
+function presentSubscriber({ id, email, name, categories, status, source, createdAt, confirmedAt, watermark, failures, rhythm, nextDigestAt }: SubscriberRecord) {
+  return { id, email, name, categories, status, source, createdAt, confirmedAt, lastDigestUpTo: watermark, failures, ...rhythm, nextDigestAt };
 }
 
 export interface ImportResult {
@@ -78,7 +81,7 @@ export async function importSubscribers(ctx: AppContext, body: unknown): Promise
       errors.push(...fieldErrors(parsed.error).map((error) => ({ index, ...error })));
       continue;
     }
-    const { email, name, categories } = parsed.data;
+    const { email, name, categories, ...fields } = parsed.data;
     if (seen.has(email) || newsletter.subscriberByEmail(email)) {
       errors.push({ index, field: 'email', message: 'is already on the list' });
       continue;
@@ -91,7 +94,9 @@ export async function importSubscribers(ctx: AppContext, body: unknown): Promise
       continue;
     }
     seen.add(email);
-    added.push({ id: randomUUID(), email, ...(name ? { name } : {}), categories: slugs, status: 'confirmed', source: 'import', createdAt: now, confirmedAt: now, watermark: now, failures: 0 });
+    const rhythm = rhythmOf(ctx.config, fields);
+    const schedule = rhythm ? { rhythm, nextDigestAt: nextDigestAt(rhythm, new Date(now)) } : {};
+    added.push({ id: randomUUID(), email, ...(name ? { name } : {}), categories: slugs, status: 'confirmed', source: 'import', createdAt: now, confirmedAt: now, watermark: now, failures: 0, ...schedule });
   }
   if (added.length) await newsletter.saveSubscribers(added);
   ctx.log.info({ imported: added.length, skipped: list.length - added.length }, 'subscribers imported');
@@ -103,7 +108,7 @@ export async function eraseSubscriber(ctx: AppContext, id: string): Promise<void
   const subscriber = ctx.store.newsletter.subscriberById(id);
   if (!subscriber || subscriber.status === 'erased') throw HttpError.notFound(`There is no subscriber ${id}`);
   await ctx.mailer.forgetRecipient(subscriber.email);
-  await ctx.store.newsletter.updateSubscriber(id, { email: '', name: undefined, categories: [], status: 'erased', watermark: undefined, retryAfter: undefined });
+  await ctx.store.newsletter.updateSubscriber(id, { email: '', name: undefined, categories: [], status: 'erased', watermark: undefined, retryAfter: undefined, rhythm: undefined, nextDigestAt: undefined });
   // The journal still holds the address until the snapshot is written anew.
   await ctx.store.compact();
 }

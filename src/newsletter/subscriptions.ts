@@ -5,7 +5,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
+import type { Rhythm } from '../domain/cadence.js';
 import { categoriesOf, checkCategories } from './categories.js';
+import { nextDigestAt } from './due-digests.js';
+import { rhythmFields, rhythmOf, sameRhythm } from './rhythm-input.js';
 import { sendConfirmation } from './send-confirmation.js';
 import { createToken, verifyToken } from './tokens.js';
 
@@ -18,6 +21,8 @@ export interface SubscriberView {
   status: Exclude<SubscriberStatus, 'erased'>;
   /** The preference centre, for pages that have just proved the address (confirmation). */
   manageUrl: string;
+  /** Absent: the site's schedule (NEWSLETTER_CRON in TIMEZONE). */
+  rhythm?: Rhythm;
 }
 
 /** One mailbox, strictly: no display name, no list, no line breaks. */
@@ -34,23 +39,27 @@ export const categoryList = z.array(z.string()).max(50, 'at most 50 categories')
 const subscriptionInput = z.strictObject({
   email: emailAddress,
   categories: categoryList.min(1, 'choose at least one category, or leave the field out for every one').optional(),
+  ...rhythmFields,
 });
+
+const preferredRhythm = z.strictObject(rhythmFields);
 
 /**
  * Checks the request, then starts the subscription in the background: the answer comes before
  * any lookup, so neither what it says nor when it comes tells whether the address is known.
  */
 export async function subscribe(ctx: AppContext, input: unknown): Promise<void> {
-  const { email, categories: requested } = parseInput(subscriptionInput, input);
+  const { email, categories: requested, ...fields } = parseInput(subscriptionInput, input);
   const categories = checkCategories(ctx, requested);
-  ctx.background.run('subscription', () => startSubscription(ctx, email, categories));
+  const rhythm = rhythmOf(ctx.config, fields);
+  ctx.background.run('subscription', () => startSubscription(ctx, email, categories, rhythm));
 }
 
 /**
  * Records a pending subscription and sends the confirmation email. A confirmed subscriber is left
  * as is and gets nothing; an address asked for again within minutes gets no second email.
  */
-async function startSubscription(ctx: AppContext, email: string, categories: string[]): Promise<void> {
+async function startSubscription(ctx: AppContext, email: string, categories: string[], rhythm: Rhythm | undefined): Promise<void> {
   const { newsletter } = ctx.store;
   const now = ctx.clock();
   await forgetExpiredPending(ctx, now);
@@ -61,9 +70,9 @@ async function startSubscription(ctx: AppContext, email: string, categories: str
   const pending = { status: 'pending' as const, categories, createdAt: now.toISOString(), failures: 0, bounces: 0 };
   let subscriber: SubscriberRecord;
   if (existing) {
-    subscriber = await newsletter.updateSubscriber(existing.id, { ...pending, confirmedAt: undefined, unsubscribedAt: undefined, retryAfter: undefined });
+    subscriber = await newsletter.updateSubscriber(existing.id, { ...pending, rhythm, nextDigestAt: undefined, confirmedAt: undefined, unsubscribedAt: undefined, retryAfter: undefined });
   } else {
-    subscriber = { id: randomUUID(), email, source: 'form', ...pending };
+    subscriber = { id: randomUUID(), email, source: 'form', ...pending, ...(rhythm ? { rhythm } : {}) };
     await newsletter.saveSubscribers([subscriber]);
   }
   await sendConfirmation(ctx, subscriber, now);
@@ -80,7 +89,8 @@ export async function confirmSubscription(ctx: AppContext, token: unknown): Prom
   if (subscriber.status !== 'pending') return view(ctx, subscriber);
   // Articles published before this moment are not sent: the watermark starts now.
   const iso = now.toISOString();
-  return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { status: 'confirmed', confirmedAt: iso, watermark: iso }));
+  const changes = { status: 'confirmed' as const, confirmedAt: iso, watermark: iso, nextDigestAt: nextDigestAt(subscriber.rhythm, now) };
+  return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, changes));
 }
 
 export function readPreferences(ctx: AppContext, token: unknown): SubscriberView {
@@ -88,16 +98,22 @@ export function readPreferences(ctx: AppContext, token: unknown): SubscriberView
 }
 
 /**
- * Saves new categories (none: every category, new ones included); from an unsubscribed state it
- * subscribes again (the link proves the address).
+ * Saves new categories (none: every category, new ones included) and rhythm (none given: as it
+ * was); from an unsubscribed state it subscribes again (the link proves the address). A new
+ * rhythm serves from its next due time; the watermark makes sure nothing is skipped or sent twice.
  */
-export async function updatePreferences(ctx: AppContext, token: unknown, categories: unknown): Promise<SubscriberView> {
+export async function updatePreferences(ctx: AppContext, token: unknown, categories: unknown, rhythmInput: unknown = {}): Promise<SubscriberView> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', now));
   const chosen = parseInput(categoryList, categories, 'categories');
   const slugs = checkCategories(ctx, chosen.length ? chosen : undefined);
+  const rhythm = rhythmOf(ctx.config, parseInput(preferredRhythm, rhythmInput)) ?? subscriber.rhythm;
   const resubscribe = subscriber.status === 'unsubscribed' ? { status: 'confirmed' as const, unsubscribedAt: undefined, watermark: now.toISOString() } : {};
-  return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { categories: slugs, ...resubscribe }));
+  // An immediate subscriber gets what is waiting at the next tick; daily and weekly at their next slot.
+  const schedule = rhythm && (!sameRhythm(rhythm, subscriber.rhythm) || subscriber.status === 'unsubscribed')
+    ? { rhythm, nextDigestAt: rhythm.frequency === 'immediate' ? now.toISOString() : nextDigestAt(rhythm, now) }
+    : {};
+  return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { categories: slugs, ...resubscribe, ...schedule }));
 }
 
 export async function unsubscribe(ctx: AppContext, token: unknown): Promise<void> {
@@ -137,5 +153,6 @@ function view(ctx: AppContext, subscriber: SubscriberRecord): SubscriberView {
     allCategories: subscriber.categories.length === 0,
     status: subscriber.status as SubscriberView['status'],
     manageUrl: subscriberLinks(ctx, subscriber.id).manageUrl,
+    ...(subscriber.rhythm ? { rhythm: subscriber.rhythm } : {}),
   };
 }

@@ -4,6 +4,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DeliveryRecord, RunRecord, SubscriberRecord, SubscriberStatus } from '../domain/newsletter.js';
 import type { RecordChange, StoreEngine } from './engine.js';
+import { DigestSchedule } from './digest-schedule.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { withChanges, type RunLedgers } from './run-ledger.js';
 import { SubscriberIndex } from './subscriber-index.js';
@@ -29,6 +30,15 @@ export interface NewsletterStore {
   /** Adds new subscribers (an address already taken is refused); a large list in slices. */
   saveSubscribers(added: SubscriberRecord[]): Promise<void>;
   updateSubscriber(id: string, changes: Partial<SubscriberRecord>): Promise<SubscriberRecord>;
+  /** Confirmed subscribers whose next digest time has come, earliest first: a heap, not a scan. */
+  dueSubscribers(now: Date): SubscriberRecord[];
+  /** Confirmed immediate subscribers who follow any of these categories (or every category). */
+  immediateFollowers(categories: readonly string[]): SubscriberRecord[];
+  /**
+   * Sets each subscriber's next digest time (undefined: none), worked out from their record as it
+   * is when written (a rhythm changed meanwhile counts), in a few journal entries.
+   */
+  rescheduleSubscribers(ids: readonly string[], nextDigestAt: (subscriber: SubscriberRecord) => string | undefined): Promise<void>;
   removeSubscribers(ids: readonly string[]): Promise<void>;
   runs(): readonly RunRecord[];
   unfinishedRuns(): RunRecord[];
@@ -57,12 +67,21 @@ export class AddressTakenError extends Error {
 
 export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers): NewsletterRepository {
   const subscribers = new SubscriberIndex();
+  const schedule = new DigestSchedule();
   const runs = new Map<string, RunRecord>();
   /** Addresses being added: two subscriptions at once never create two subscribers. */
   const reservedEmails = new Set<string>();
   const oneAtATime = createKeyedQueue();
 
-  engine.register({ name: 'subscribers', put: (record) => subscribers.put(record as SubscriberRecord), delete: (id) => subscribers.delete(id), records: () => subscribers.all() });
+  const putSubscriber = (record: SubscriberRecord) => {
+    subscribers.put(record);
+    schedule.put(record);
+  };
+  const deleteSubscriber = (id: string) => {
+    subscribers.delete(id);
+    schedule.delete(id);
+  };
+  engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.all() });
   engine.register({ name: 'runs', put: (record) => void runs.set((record as RunRecord).id, record as RunRecord), delete: (id) => void runs.delete(id), records: () => [...runs.values()] });
 
   const subscriberChange = (record: SubscriberRecord): RecordChange => ({ collection: 'subscribers', id: record.id, record });
@@ -88,6 +107,23 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
     return after;
   }
 
+  /** Changes several subscribers in one journal entry, each waiting for its own changes in flight. */
+  async function changeTogether(ids: readonly string[], changesOf: (record: SubscriberRecord) => Partial<SubscriberRecord>): Promise<void> {
+    let release!: () => void;
+    const written = new Promise<void>((resolve) => (release = resolve));
+    const held = ids.map((id) => new Promise<void>((resolve) => void oneAtATime(id, () => (resolve(), written))));
+    try {
+      await Promise.all(held);
+      const changes = ids.flatMap((id) => {
+        const before = subscribers.byId(id);
+        return before ? [subscriberChange(withChanges(before, changesOf(before)))] : [];
+      });
+      if (changes.length) await engine.commit(changes);
+    } finally {
+      release();
+    }
+  }
+
   return {
     async opened(now) {
       subscribers.opened();
@@ -110,6 +146,13 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
       }
     },
     updateSubscriber: (id, changes) => oneAtATime(id, () => changeSubscriber(id, changes)),
+    dueSubscribers: (now) => schedule.dueAt(now.getTime()).map((id) => subscribers.byId(id)!),
+    immediateFollowers: (categories) => [...schedule.immediateFollowers(categories)].map((id) => subscribers.byId(id)!),
+    async rescheduleSubscribers(ids, nextDigestAt) {
+      for (let start = 0; start < ids.length; start += SUBSCRIBERS_PER_ENTRY) {
+        await changeTogether(ids.slice(start, start + SUBSCRIBERS_PER_ENTRY), (record) => ({ nextDigestAt: nextDigestAt(record) }));
+      }
+    },
     async removeSubscribers(ids) {
       const known = ids.filter((id) => subscribers.byId(id));
       if (known.length) await engine.commit(known.map((id) => ({ collection: 'subscribers', id })));

@@ -46,3 +46,26 @@ describe('email rendering: golden files', () => {
     await assertGolden('confirm.txt', golden.text);
   });
 });
+
+describe('email rendering: a rhythm’s digest says which it is', () => {
+  const sections = [{ category: { slug: 'salute', name: 'Salute' }, articles: [article('vaccini', 'Vaccini in farmacia', ['salute']), article('ambulatori', 'Ambulatori aperti', ['salute'])] }];
+
+  it('in Italian: “La tua selezione settimanale”, “del giorno”, “Nuovo in Salute”', async () => {
+    const emails = await createEmailRenderer({ baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'it', timezone: 'Europe/Rome' });
+    const weekly = await emails.digest(sections, 'weekly');
+    assert.equal(weekly.subject, 'Notiziario: La tua selezione settimanale');
+    assert.match(personalize(weekly, { greeting: 'Ciao,' }).text, /^Ciao,\necco la tua selezione settimanale: 2 nuovi articoli delle categorie che segui\./);
+    assert.equal((await emails.digest(sections, 'daily')).subject, 'Notiziario: La tua selezione del giorno');
+    const immediate = await emails.digest(sections, 'immediate');
+    assert.equal(immediate.subject, 'Notiziario: Nuovo in Salute');
+    assert.match(personalize(immediate, {}).text, /appena pubblicato in Salute: 2 nuovi articoli\./);
+    assert.equal((await emails.digest(sections)).subject, 'Notiziario: Vaccini in farmacia e un altro articolo', 'the site’s newsletter as before');
+  });
+
+  it('in English: “Your weekly selection”, “Your daily selection”, “New in Salute”', async () => {
+    const emails = await createEmailRenderer({ baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'en', timezone: 'UTC' });
+    assert.equal((await emails.digest(sections, 'weekly')).subject, 'Notiziario: Your weekly selection');
+    assert.equal((await emails.digest(sections, 'daily')).subject, 'Notiziario: Your daily selection');
+    assert.equal((await emails.digest(sections, 'immediate')).subject, 'Notiziario: New in Salute');
+  });
+});

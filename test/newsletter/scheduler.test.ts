@@ -36,12 +36,12 @@ describe('newsletter: the schedule', () => {
     for (const service of services.splice(0)) await service.stop({ removeData: true });
   });
 
-  async function scheduled(env: Record<string, string>): Promise<{ service: TestService; task: ScheduledTask }> {
+  async function scheduled(env: Record<string, string>): Promise<{ service: TestService; task: ScheduledTask; due: ScheduledTask }> {
     const service = await startTestService(env);
     services.push(service);
     const schedule = scheduleNewsletter(service.ctx);
-    tasks.push(schedule.digest, schedule.retries);
-    return { service, task: schedule.digest };
+    tasks.push(schedule.digest, schedule.due, schedule.retries);
+    return { service, task: schedule.digest, due: schedule.due };
   }
 
   for (const timeZone of ['Europe/Rome', 'America/New_York', 'UTC']) {
@@ -64,6 +64,29 @@ describe('newsletter: the schedule', () => {
     assert.equal(runs.length, 1);
     assert.equal(runs[0]!.trigger, 'schedule');
     assert.equal(runs[0]!.status, 'finished');
+  });
+});
+
+describe('newsletter: the minute tick', () => {
+  it('runs every minute and calls the job that sends to subscribers whose rhythm is due (a "due" run)', async () => {
+    const service = await startTestService({ SITE_LANGUAGE: 'en' });
+    const schedule = scheduleNewsletter(service.ctx);
+    try {
+      const next = schedule.due.getNextRun();
+      assert.ok(next && next.getTime() - Date.now() <= 60_000 && next.getUTCSeconds() === 0, 'the next whole minute');
+      service.clock.set('2026-05-04T07:00:00Z');
+      const imported = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: 'daily@example.org', frequency: 'daily', hour: 8, timezone: 'UTC' }] });
+      assert.equal(imported.status, 200);
+      service.clock.set('2026-05-04T07:30:00Z');
+      assert.equal((await service.request('/api/articles', { method: 'POST', admin: true, json: { title: 'News', categories: ['Health'], contentHtml: '<p>Text.</p>' } })).status, 201);
+      await schedule.due.stop();
+      service.clock.set('2026-05-04T08:00:00Z');
+      await schedule.due.execute();
+      assert.deepEqual(service.ctx.store.newsletter.runs().map((run) => [run.trigger, run.counts.sent + run.counts.deferred + run.counts.failed]), [['due', 1]]);
+    } finally {
+      for (const task of [schedule.digest, schedule.due, schedule.retries]) await task.destroy();
+      await service.stop({ removeData: true });
+    }
   });
 });
 

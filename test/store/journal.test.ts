@@ -176,7 +176,7 @@ describe('store: journal and snapshots', () => {
       assert.equal(after.retryAfter, undefined, 'null in the journal unsets the field');
       assert.equal(JSON.parse(await readFile(path.join(dir, CONTENT_FILE), 'utf8')).schemaVersion, 3);
       const migrated = JSON.parse(await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8'));
-      assert.equal(migrated.schemaVersion, 2);
+      assert.equal(migrated.schemaVersion, 3, 'through version 2 (ledgers) to 3 (rhythms)');
       assert.equal(migrated.deliveries, undefined, 'deliveries live in the run ledger now');
       assert.deepEqual(await readdir(path.join(dir, 'runs')), ['r1.jsonl']);
       assert.ok(!(await readdir(dir)).includes(LEGACY_JOURNAL), 'the old journal is gone once the new files hold it');

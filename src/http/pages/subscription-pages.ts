@@ -15,7 +15,8 @@ import { HttpError } from '../errors.js';
 import { rejectCrossOrigin } from './cross-origin.js';
 import { PAGE_ROUTES } from './page-paths.js';
 import type { PageRenderer } from './render-page.js';
-import { formErrors, postedCategories, subscribeFormView } from './subscribe-form.js';
+import { postedRhythm } from './rhythm-form.js';
+import { formErrors, postedCategories, subscribeFormView, withRhythm } from './subscribe-form.js';
 
 const formBody = express.urlencoded({ extended: false, limit: '16kb' });
 
@@ -41,23 +42,24 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
   const message = (heading: string, paragraphs: string[], action?: { href: string; label: string }) =>
     pages.render('message.njk', { title: heading, noindex: true }, { heading, paragraphs, action });
 
-  function renderSubscribe(res: Response, form = subscribeFormView(ctx), status = 200): void {
+  function renderSubscribe(res: Response, form = withRhythm(ctx, subscribeFormView(ctx)), status = 200): void {
     res.status(status).type('html').send(pages.render('subscribe.njk', { title: text.subscribeHeading, description: text.subscribeIntro }, { form }));
   }
 
   router.get(PAGE_ROUTES.subscribe, (req, res) => {
     const preselected = typeof req.query.category === 'string' && ctx.store.articles.visibleCategory(req.query.category, ctx.clock()) ? [req.query.category] : [];
-    renderSubscribe(res, subscribeFormView(ctx, { categories: preselected }));
+    renderSubscribe(res, withRhythm(ctx, subscribeFormView(ctx, { categories: preselected })));
   });
 
   router.post(PAGE_ROUTES.subscribe, sameOrigin, subscribeLimiter, formBody, async (req, res) => {
     const email = typeof req.body?.email === 'string' ? req.body.email : '';
     const categories = postedCategories(req.body?.categories);
+    const rhythm = postedRhythm(req.body);
     try {
       // No box ticked means every category.
-      await subscribe(ctx, { email, ...(categories.length ? { categories } : {}) });
+      await subscribe(ctx, { email, ...(categories.length ? { categories } : {}), ...rhythm });
     } catch (err) {
-      return renderSubscribe(res, subscribeFormView(ctx, { email, categories, errors: formErrors(text, invalidFields(err)) }), 422);
+      return renderSubscribe(res, withRhythm(ctx, subscribeFormView(ctx, { email, categories, errors: formErrors(text, invalidFields(err)) }), rhythm), 422);
     }
     res.redirect(303, paths.subscribeSent);
   });
@@ -93,7 +95,8 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
     const subscriber = readPreferences(ctx, token);
     // Every category, new ones included, shows as no box ticked, as on the subscribe form.
     const checked = status !== 200 ? postedCategories(req.body?.categories) : subscriber.allCategories ? [] : subscriber.categories;
-    const form = subscribeFormView(ctx, { categories: checked, errors });
+    const chosen = status !== 200 ? postedRhythm(req.body) : subscriber.rhythm;
+    const form = withRhythm(ctx, subscribeFormView(ctx, { categories: checked, errors }), chosen, !subscriber.rhythm);
     const view = {
       form,
       email: subscriber.email,
@@ -111,7 +114,7 @@ export function subscriptionPageRoutes(ctx: AppContext, pages: PageRenderer, sub
   router.post(PAGE_ROUTES.manage, sameOrigin, formBody, async (req, res) => {
     const token: unknown = req.body?.token;
     try {
-      await updatePreferences(ctx, token, postedCategories(req.body?.categories));
+      await updatePreferences(ctx, token, postedCategories(req.body?.categories), postedRhythm(req.body));
     } catch (err) {
       return renderManage(req, res, token, formErrors(text, invalidFields(err)), 422);
     }
