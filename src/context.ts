@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
+import { hubUrl } from './feeds/feed-urls.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createEmailRenderer, type EmailRenderer } from './newsletter/render-email.js';
 import { createNewsletterJob, type NewsletterJob } from './newsletter/run-newsletter.js';
@@ -39,6 +40,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     description: config.siteDescription,
     language: config.siteLanguage,
     feedPageSize: config.feedPageSize,
+    hubs: [hubUrl(config.baseUrl), ...config.websubHubs],
   };
   const store = await openStore(config.dataDir, { now: clock, onCompactionError: (err) => log.error({ err }, 'store: the snapshot could not be written; the journal keeps every change') });
   const emails = await createEmailRenderer({ baseUrl: config.baseUrl, title: config.siteTitle, language: config.siteLanguage, timezone: config.timezone });
