@@ -13,4 +13,7 @@ export const CONTENT_SNAPSHOT: SnapshotSpec = { file: 'notiziario.json', version
  * deliveries moved to a file of their own (run-ledger.ts). Version 1 held them all, with its
  * own delivery journal beside it.
  */
+/** WebSub: verified subscriptions and each feed's change counter (version 1). */
+export const WEBSUB_SNAPSHOT: SnapshotSpec = { file: 'websub.json', version: 1, collections: ['websubTopics', 'websubSubscriptions'] };
+
 export const NEWSLETTER_SNAPSHOT: SnapshotSpec = { file: 'newsletter.json', version: 2, collections: ['subscribers', 'runs'] };
