@@ -1,9 +1,10 @@
 // WebSub subscriptions and topic versions over the engine. A feed change costs one small record
 // (its topic's new version), however many subscribers it has: what each subscriber is owed is
 // "its acknowledged version is behind", and the bytes are taken from the feed cache when sent.
+// Writes go one after another; the subscription changes that arrive during a write go together
+// in the next one (a fan-out to thousands acknowledges in a few journal entries, not thousands).
 import type { WebSubSubscription, WebSubTopic } from '../domain/websub.js';
-import type { StoreEngine } from './engine.js';
-import { createKeyedQueue } from './keyed-queue.js';
+import type { RecordChange, StoreEngine } from './engine.js';
 import { withChanges } from './run-ledger.js';
 
 export interface WebSubStore {
@@ -16,8 +17,8 @@ export interface WebSubStore {
   topic(url: string): WebSubTopic | undefined;
   /** Adds or replaces a subscription (a verified re-subscription replaces the old one). */
   saveSubscription(subscription: WebSubSubscription): Promise<void>;
-  /** Changes a subscription unless it was removed meanwhile (then undefined). */
-  updateSubscription(id: string, changes: Partial<WebSubSubscription>): Promise<WebSubSubscription | undefined>;
+  /** Changes a subscription (nothing if it was removed meanwhile), in the next group write. */
+  updateSubscription(id: string, changes: Partial<WebSubSubscription>): Promise<void>;
   removeSubscriptions(ids: readonly string[]): Promise<void>;
   /** Records new topic versions in one write. */
   saveTopics(topics: readonly WebSubTopic[]): Promise<void>;
@@ -27,7 +28,21 @@ export function createWebSubStore(engine: StoreEngine): WebSubStore {
   const subscriptions = new Map<string, WebSubSubscription>();
   const byTopic = new Map<string, Set<string>>();
   const topics = new Map<string, WebSubTopic>();
-  const oneAtATime = createKeyedQueue();
+  let tail: Promise<unknown> = Promise.resolve();
+  /** The subscription changes waiting for the write under way to end; written together next. */
+  let grouped: Map<string, Partial<WebSubSubscription>> | undefined;
+  let groupWritten: Promise<void> | undefined;
+
+  /** Commits what `changes` returns once every write before it has ended (records read then, not now). */
+  function write(changes: () => RecordChange[]): Promise<void> {
+    const run = tail.then(() => {
+      const list = changes();
+      return list.length ? engine.commit(list) : undefined;
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  }
+  const subscriptionChange = (subscription: WebSubSubscription): RecordChange => ({ collection: 'websubSubscriptions', id: subscription.id, record: subscription });
 
   engine.register({
     name: 'websubSubscriptions',
@@ -56,21 +71,22 @@ export function createWebSubStore(engine: StoreEngine): WebSubStore {
     subscriptionsOf: (topic) => [...(byTopic.get(topic) ?? [])].map((id) => subscriptions.get(id)!),
     subscribedTopics: () => [...byTopic.keys()],
     topic: (url) => topics.get(url),
-    saveSubscription: (subscription) => oneAtATime(subscription.id, () => engine.commit([{ collection: 'websubSubscriptions', id: subscription.id, record: { ...subscription } }])),
-    updateSubscription: (id, changes) =>
-      oneAtATime(id, async () => {
-        const before = subscriptions.get(id);
-        if (!before) return undefined;
-        const after = withChanges(before, changes);
-        await engine.commit([{ collection: 'websubSubscriptions', id, record: after }]);
-        return after;
-      }),
-    async removeSubscriptions(ids) {
-      const known = ids.filter((id) => subscriptions.has(id));
-      if (known.length) await engine.commit(known.map((id) => ({ collection: 'websubSubscriptions', id })));
+    saveSubscription: (subscription) => write(() => [subscriptionChange({ ...subscription })]),
+    updateSubscription(id, changes) {
+      if (!grouped) {
+        const group = (grouped = new Map());
+        groupWritten = write(() => {
+          grouped = undefined;
+          return [...group].flatMap(([groupId, groupChanges]) => {
+            const before = subscriptions.get(groupId);
+            return before ? [subscriptionChange(withChanges(before, groupChanges))] : [];
+          });
+        });
+      }
+      grouped.set(id, { ...grouped.get(id), ...changes });
+      return groupWritten!;
     },
-    async saveTopics(changed) {
-      if (changed.length) await engine.commit(changed.map((topic) => ({ collection: 'websubTopics', id: topic.id, record: { ...topic } })));
-    },
+    removeSubscriptions: (ids) => write(() => ids.filter((id) => subscriptions.has(id)).map((id) => ({ collection: 'websubSubscriptions', id }))),
+    saveTopics: (changed) => write(() => changed.map((topic) => ({ collection: 'websubTopics', id: topic.id, record: { ...topic } }))),
   };
 }

@@ -3,6 +3,7 @@
 // DELIVERY_CONCURRENCY at a time. 2xx acknowledges, 410 ends the subscription, anything else is
 // retried with backoff; the acknowledgement is written after the send, so a crash sends again.
 import { createHmac } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Clock } from '../context.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs, type WebSubSubscription, type WebSubTopic } from '../domain/websub.js';
@@ -10,6 +11,7 @@ import type { FeedCache, RenderedFeed } from '../feeds/feed-cache.js';
 import { feedOfUrl } from '../feeds/feed-urls.js';
 import type { Outbound } from '../net/outbound.js';
 import type { WebSubStore } from '../store/websub.js';
+import { createPace } from './pace.js';
 
 /** Deliveries under way at once: a dead callback holds one slot for at most its timeout. */
 export const DELIVERY_CONCURRENCY = 64;
@@ -45,8 +47,11 @@ export function createDistributor(deps: DistributorDeps): Distributor {
   const queued: string[] = [];
   const pending = new Set<string>();
   let active = 0;
+  const pace = createPace(DELIVERY_CONCURRENCY);
   let stopped = false;
   const aborter = new AbortController();
+  // Every send under way listens for the stop: that is many listeners, not a leak.
+  setMaxListeners(0, aborter.signal);
   let waiters: (() => void)[] = [];
 
   const isIdle = () => active === 0 && queued.length === 0;
@@ -74,20 +79,32 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     pump();
   }
 
+  // One send starts per turn of the event loop: a fan-out to thousands then takes its turn
+  // beside the requests the service is answering instead of running ahead of them.
+  let pumpScheduled = false;
   function pump(): void {
-    while (active < DELIVERY_CONCURRENCY && queued.length) {
-      const id = queued.shift()!;
-      active += 1;
-      void deliver(id)
-        .catch((err: unknown) => log.error({ err, subscription: id }, 'websub: a delivery could not be recorded'))
-        .then((sendAgain) => {
-          active -= 1;
-          pending.delete(id);
-          if (sendAgain) queue(id);
-          pump();
-          settle();
-        });
-    }
+    if (pumpScheduled || active >= pace.allowed() || !queued.length) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      startNext();
+      pump();
+    });
+  }
+
+  function startNext(): void {
+    const id = queued.shift();
+    if (id === undefined || active >= pace.allowed()) return void (id !== undefined && queued.unshift(id));
+    active += 1;
+    void deliver(id)
+      .catch((err: unknown) => log.error({ err, subscription: id }, 'websub: a delivery could not be recorded'))
+      .then((sendAgain) => {
+        active -= 1;
+        pending.delete(id);
+        if (sendAgain) queue(id);
+        pump();
+        settle();
+      });
   }
 
   function isOwed(subscription: WebSubSubscription, now: Date): boolean {

@@ -1,6 +1,7 @@
 // The WebSub hub built into Notiziario: takes (un)subscriptions, verifies them, pushes every feed
 // change to its subscribers (distribute.ts) and tells other hubs (WEBSUB_HUBS) of it. Built once
 // in the context; `start` sets its timer (retries, lease expiry), `stop` ends it before the store closes.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Clock } from '../context.js';
 import { subscriptionState } from '../domain/websub.js';
@@ -54,6 +55,8 @@ export function createWebSub(deps: WebSubDeps): WebSub {
   const { store, clock, log } = deps;
   const underWay = new Set<Promise<unknown>>();
   const aborter = new AbortController();
+  // Every verification and ping under way listens for the stop: many listeners, not a leak.
+  setMaxListeners(0, aborter.signal);
   const changedScopes = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
