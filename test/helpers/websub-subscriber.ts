@@ -23,6 +23,8 @@ export interface TestSubscriber {
   pushes: Push[];
   /** Answers to the next pushes, in order (then 200); a `Location` header goes with 3xx. */
   pushStatuses: number[];
+  /** Leave pushes unanswered (a dead callback) instead of answering them. */
+  holdPushes?: boolean;
   /** Answer verifications with this instead of the challenge. */
   wrongChallenge?: string;
   /** Resolves when the pushes received reach `count`. */
@@ -61,6 +63,8 @@ export async function startSubscriber(): Promise<TestSubscriber> {
         res.end(subscriber.wrongChallenge ?? url.searchParams.get('hub.challenge') ?? '');
       } else {
         subscriber.pushes.push({ path: url.pathname + url.search, headers: req.headers, body: Buffer.concat(chunks) });
+        wake();
+        if (subscriber.holdPushes) return;
         const status = subscriber.pushStatuses.shift() ?? 200;
         res.writeHead(status, status >= 300 && status < 400 ? { location: subscriber.url('/moved') } : {}).end();
       }

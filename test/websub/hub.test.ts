@@ -61,6 +61,39 @@ describe('WebSub hub', () => {
     assert.equal(item!.lastDeliveryAt, service.clock().toISOString());
   });
 
+  it('a re-subscription replaces the old one only once verified', async () => {
+    const feed = topic('/rss.xml');
+    await subscribe(service, feed, subscriber.url(), { 'hub.secret': 'primo' });
+    subscriber.wrongChallenge = 'no';
+    await subscribe(service, feed, subscriber.url(), { 'hub.secret': 'secondo' });
+    const signature = (secret: string, push: { body: Buffer }) => `sha256=${createHmac('sha256', secret).update(push.body).digest('hex')}`;
+    await create(service, { title: 'Uno' });
+    const [first] = await subscriber.waitForPushes(1);
+    assert.equal(first!.headers['x-hub-signature'], signature('primo', first!), 'the unverified request changed nothing');
+
+    subscriber.wrongChallenge = undefined;
+    await subscribe(service, feed, subscriber.url(), { 'hub.secret': 'secondo' });
+    await create(service, { title: 'Due' });
+    const [, second] = await subscriber.waitForPushes(2);
+    assert.equal(second!.headers['x-hub-signature'], signature('secondo', second!));
+    assert.equal((await listed()).length, 1);
+  });
+
+  it('a callback that never answers delays no other subscriber', async () => {
+    const silent = await startSubscriber();
+    try {
+      await subscribe(service, topic('/rss.xml'), silent.url());
+      await subscribe(service, topic('/rss.xml'), subscriber.url());
+      silent.holdPushes = true;
+      await create(service, { title: 'Nuovo' });
+      await silent.waitForPushes(1);
+      const [push] = await subscriber.waitForPushes(1);
+      assert.match(push!.body.toString(), /Nuovo/);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('grants leases between an hour and 30 days', async () => {
     await subscribe(service, topic('/rss.xml'), subscriber.url('/short'), { 'hub.lease_seconds': '60' });
     await subscribe(service, topic('/rss.xml'), subscriber.url('/long'), { 'hub.lease_seconds': '99999999' });
