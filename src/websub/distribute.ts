@@ -93,8 +93,9 @@ export function createDistributor(deps: DistributorDeps): Distributor {
   }
 
   function startNext(): void {
+    if (active >= pace.allowed()) return;
     const id = queued.shift();
-    if (id === undefined || active >= pace.allowed()) return void (id !== undefined && queued.unshift(id));
+    if (id === undefined) return;
     active += 1;
     void deliver(id)
       .catch((err: unknown) => log.error({ err, subscription: id }, 'websub: a delivery could not be recorded'))

@@ -106,7 +106,9 @@ export function createWebSub(deps: WebSubDeps): WebSub {
   }
 
   async function verifyAndSave(request: HubRequest): Promise<void> {
-    if (!(await verifyIntent(deps.outbound, request, aborter.signal)) || stopped) return log.info({ topic: request.topic, callback: request.callback, mode: request.mode }, 'websub: the callback did not confirm');
+    const confirmed = await verifyIntent(deps.outbound, request, aborter.signal);
+    if (stopped) return;
+    if (!confirmed) return log.info({ topic: request.topic, callback: request.callback, mode: request.mode }, 'websub: the callback did not confirm');
     if (request.mode === 'unsubscribe') return store.removeSubscriptions([subscriptionId(request.topic, request.callback)]);
     // The topic's current bytes become its baseline: the subscriber is owed the next change.
     await distributor.checkTopics([request.topic], false);
@@ -144,9 +146,10 @@ export function createWebSub(deps: WebSubDeps): WebSub {
     },
     runDueWork,
     async idle() {
-      while (underWay.size) await Promise.all(underWay);
-      await distributor.idle();
-      if (underWay.size) await this.idle();
+      do {
+        while (underWay.size) await Promise.all(underWay);
+        await distributor.idle();
+      } while (underWay.size);
     },
     start() {
       // What a crash left unacknowledged goes out now.
