@@ -30,6 +30,7 @@ export interface WebSubDeps {
 }
 
 export interface SubscriptionView {
+  id: string;
   topic: string;
   callback: string;
   state: 'active' | 'retrying' | 'expired';
@@ -42,7 +43,8 @@ export interface SubscriptionView {
 export interface WebSub {
   /** Checks a hub request: a valid one is verified in the background (answer 202), else the reason. */
   request(form: unknown): { accepted: true } | { accepted: false; reason: string };
-  subscriptions(): SubscriptionView[];
+  /** Up to `limit` subscriptions after `cursor` (an id), ordered by id; `next` is the next cursor. */
+  subscriptions(cursor: string | undefined, limit: number): { items: SubscriptionView[]; next?: string };
   /** What the timer does: drops expired leases, notices changed feeds, sends what is due. */
   runDueWork(): Promise<void>;
   /** Resolves once no verification, change, ping or delivery is under way. */
@@ -132,9 +134,14 @@ export function createWebSub(deps: WebSubDeps): WebSub {
       track('verification of intent', verifyAndSave(parsed.request));
       return { accepted: true };
     },
-    subscriptions() {
+    subscriptions(cursor, limit) {
       const now = clock();
-      return store.subscriptions().map((subscription) => ({
+      const after = store
+        .subscriptions()
+        .filter((subscription) => cursor === undefined || subscription.id > cursor)
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      const items = after.slice(0, limit).map((subscription) => ({
+        id: subscription.id,
         topic: subscription.topic,
         callback: subscription.callback,
         state: subscriptionState(subscription, now),
@@ -143,6 +150,7 @@ export function createWebSub(deps: WebSubDeps): WebSub {
         consecutiveFailures: subscription.failures,
         nextAttemptAt: subscription.retryAt ?? null,
       }));
+      return { items, ...(after.length > limit ? { next: items.at(-1)!.id } : {}) };
     },
     runDueWork,
     async idle() {

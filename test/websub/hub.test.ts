@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { create, MINUTE } from '../feeds/feed-helpers.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { ADMIN_TOKEN, startTestService, type TestService } from '../helpers/service.js';
 import { startSubscriber, subscribe, hubRequest, type TestSubscriber } from '../helpers/websub-subscriber.js';
 
 const ALLOW = { ALLOW_PRIVATE_NETWORKS: 'true' };
@@ -92,6 +92,16 @@ describe('WebSub hub', () => {
     } finally {
       await silent.close();
     }
+  });
+
+  it('the admin lists subscriptions a page at a time, and only with the admin token', async () => {
+    for (const path of ['/a', '/b', '/c']) await subscribe(service, topic('/rss.xml'), subscriber.url(path));
+    assert.equal((await service.request('/api/websub/subscriptions')).status, 401);
+    const first = (await (await service.request('/api/websub/subscriptions?limit=2', { admin: true })).json()) as { items: { callback: string }[]; next: string };
+    assert.equal(first.items.length, 2);
+    const second = (await (await fetch(first.next, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { items: { callback: string }[]; next: string | null };
+    assert.equal(second.next, null);
+    assert.deepEqual([...first.items, ...second.items].map((item) => item.callback).sort(), ['/a', '/b', '/c'].map((path) => subscriber.url(path)));
   });
 
   it('grants leases between an hour and 30 days', async () => {
