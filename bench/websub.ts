@@ -1,7 +1,7 @@
 // WebSub part: N verified subscribers of one category feed (callbacks on loopback, served by a
 // child process at the lowest CPU priority); a few articles published, each after an idle moment: the time from each 201
-// (createArticle resolving) to each delivery, deliveries per second, and the cached feed's req/s
-// from the 201 to the last delivery against the idle moment before (a steady load in a worker).
+// (createArticle resolving) to each push, pushes per second, and the cached feed's req/s
+// from the 201 to the last push against the idle moment before (a steady load in a worker).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createArticle } from '../src/articles/edit-articles.js';
@@ -51,7 +51,7 @@ export async function benchWebSub(report: Report): Promise<void> {
         await sleep(IDLE_MS);
         const round = await fanOut(ctx, subscribers, load);
         rounds.push(round);
-        report.progress(`websub: article ${n + 1}: last delivery after ${Math.max(...round.delays).toFixed(0)} ms; feed ${round.idle.toFixed(0)} req/s idle, ${round.during.toFixed(0)} during`);
+        report.progress(`websub: article ${n + 1}: last push after ${Math.max(...round.delays).toFixed(0)} ms; feed ${round.idle.toFixed(0)} req/s idle, ${round.during.toFixed(0)} during`);
       }
       record(report, rounds);
     } finally {
@@ -65,9 +65,9 @@ export async function benchWebSub(report: Report): Promise<void> {
 }
 
 interface FanOut {
-  /** Each subscriber's delay (ms) from the 201 to its delivery. */
+  /** Each subscriber's delay (ms) from the 201 to its push. */
   delays: number[];
-  /** The feed's req/s in the idle moment before, and from the 201 to the last delivery. */
+  /** The feed's req/s in the idle moment before, and from the 201 to the last push. */
   idle: number;
   during: number;
   unexpected: number;
@@ -96,13 +96,13 @@ function record(report: Report, rounds: FanOut[]): void {
   const lasts = rounds.map((round) => Math.max(...round.delays));
   const part = `websub, ${SUBSCRIBERS} subscribers`;
   const detail = `${rounds.length} articles`;
-  report.figure(part, 'from the 201 to a delivery, p50', percentile(50), 'ms', detail);
-  report.figure(part, 'from the 201 to a delivery, p99', percentile(99), 'ms', detail);
-  report.figure(part, 'from the 201 to the last delivery', median(lasts), 'ms', `median of ${rounds.length}; max ${Math.max(...lasts).toFixed(0)} ms`);
-  report.figure(part, 'deliveries per second', (SUBSCRIBERS * 1000) / median(lasts), '/s', 'subscribers ÷ the median time to the last delivery');
+  report.figure(part, 'from the 201 to a push, p50', percentile(50), 'ms', detail);
+  report.figure(part, 'from the 201 to a push, p99', percentile(99), 'ms', detail);
+  report.figure(part, 'from the 201 to the last push', median(lasts), 'ms', `median of ${rounds.length}; max ${Math.max(...lasts).toFixed(0)} ms`);
+  report.figure(part, 'pushes per second', (SUBSCRIBERS * 1000) / median(lasts), '/s', 'subscribers ÷ the median time to the last push');
   const unexpected = rounds.reduce((sum, round) => sum + round.unexpected, 0);
   report.figure(part, 'cached feed, idle', median(rounds.map((round) => round.idle)), 'req/s', `median; ${CONNECTIONS} connections, ${unexpected} unexpected answers`);
-  report.figure(part, 'cached feed, during a fan-out', median(rounds.map((round) => round.during)), 'req/s', 'median, from the 201 to the last delivery');
+  report.figure(part, 'cached feed, during a fan-out', median(rounds.map((round) => round.during)), 'req/s', 'median, from the 201 to the last push');
   report.ratio('websub: feed req/s during a fan-out ÷ idle', median(rounds.map((round) => round.during / round.idle)), { atLeast: 0.8 });
 }
 

@@ -1,5 +1,5 @@
 // WebSub subscriptions and the rules the Recommendation leaves to the hub: how long a lease
-// lasts, how a failed delivery is retried and when it is given up.
+// lasts, how a failed push is retried and when it is given up.
 
 /** A subscription whose callback confirmed its intent: it is pushed every change of its topic. */
 export interface WebSubSubscription {
@@ -14,9 +14,9 @@ export interface WebSubSubscription {
   verifiedAt: string;
   expiresAt: string;
   /** The topic version this subscriber has acknowledged (or was given up on). */
-  deliveredVersion: number;
-  lastDeliveryAt?: string;
-  /** Failed attempts in a row; 0 when the last delivery succeeded. */
+  pushedVersion: number;
+  lastPushAt?: string;
+  /** Failed attempts in a row; 0 when the last push was acknowledged. */
   failures: number;
   /** When the first of those failures happened: retries stop a day after it. */
   failingSince?: string;
@@ -24,7 +24,7 @@ export interface WebSubSubscription {
   retryAt?: string;
 }
 
-/** A feed's change counter: a subscriber with a lower `deliveredVersion` is owed the current bytes. */
+/** A feed's change counter: a subscriber with a lower `pushedVersion` is owed the current bytes. */
 export interface WebSubTopic {
   /** The feed's first-page URL. */
   id: string;
@@ -40,7 +40,7 @@ export const MAX_SECRET_BYTES = 199;
 
 const FIRST_RETRY_MS = 30_000;
 const LONGEST_RETRY_MS = 3600_000;
-/** A delivery that still fails this long after its first failure is given up. */
+/** A push that still fails this long after its first failure is given up. */
 export const GIVE_UP_AFTER_MS = 24 * 3600_000;
 
 /** The lease granted for a requested one: 10 days when none is asked, else within 1 hour … 30 days. */

@@ -1,6 +1,6 @@
 // Content distribution (WebSub §7): when a feed's first page changes, its topic's version moves
 // (one small record) and every subscriber behind it is sent the current bytes, at most
-// DELIVERY_CONCURRENCY at a time. 2xx acknowledges, 410 ends the subscription, anything else is
+// PUSH_CONCURRENCY at a time. 2xx acknowledges, 410 ends the subscription, anything else is
 // retried with backoff; the acknowledgement is written after the send, so a crash sends again.
 import { createHmac } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -13,8 +13,8 @@ import type { Outbound } from '../net/outbound.js';
 import type { WebSubStore } from '../store/websub.js';
 import { createPace } from './pace.js';
 
-/** Deliveries under way at once: a dead callback holds one slot for at most its timeout. */
-export const DELIVERY_CONCURRENCY = 64;
+/** Pushes under way at once: a dead callback holds one place for at most its timeout. */
+export const PUSH_CONCURRENCY = 64;
 
 export interface DistributorDeps {
   store: WebSubStore;
@@ -34,7 +34,7 @@ export interface Distributor {
    * otherwise its bytes become the baseline.
    */
   checkTopics(topics: Iterable<string>, firstSightIsChange: boolean): Promise<void>;
-  /** Queues every subscription that is owed a delivery and due now. */
+  /** Queues every subscription that is owed a push and due now. */
   queueDue(): void;
   /** Resolves once nothing is queued or being sent. */
   idle(): Promise<void>;
@@ -47,7 +47,7 @@ export function createDistributor(deps: DistributorDeps): Distributor {
   const queued: string[] = [];
   const pending = new Set<string>();
   let active = 0;
-  const pace = createPace(DELIVERY_CONCURRENCY);
+  const pace = createPace(PUSH_CONCURRENCY);
   let stopped = false;
   const aborter = new AbortController();
   // Every send under way listens for the stop: that is many listeners, not a leak.
@@ -97,8 +97,8 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     const id = queued.shift();
     if (id === undefined) return;
     active += 1;
-    void deliver(id)
-      .catch((err: unknown) => log.error({ err, subscription: id }, 'websub: a delivery could not be recorded'))
+    void pushOwed(id)
+      .catch((err: unknown) => log.error({ err, subscription: id }, 'websub: a push could not be recorded'))
       .then((sendAgain) => {
         active -= 1;
         pending.delete(id);
@@ -110,13 +110,13 @@ export function createDistributor(deps: DistributorDeps): Distributor {
 
   function isOwed(subscription: WebSubSubscription, now: Date): boolean {
     const topic = store.topic(subscription.topic);
-    if (!topic || subscription.deliveredVersion >= topic.version) return false;
+    if (!topic || subscription.pushedVersion >= topic.version) return false;
     if (Date.parse(subscription.expiresAt) <= now.getTime()) return false;
     return !subscription.retryAt || Date.parse(subscription.retryAt) <= now.getTime();
   }
 
   /** Sends what a subscription is owed; true when its topic changed again meanwhile. */
-  async function deliver(id: string): Promise<boolean> {
+  async function pushOwed(id: string): Promise<boolean> {
     const subscription = store.subscription(id);
     const now = clock();
     if (!subscription || stopped || !isOwed(subscription, now)) return false;
@@ -124,31 +124,31 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     const version = store.topic(subscription.topic)!.version;
     const feed = currentFeed(subscription.topic);
     if (!feed) {
-      await store.updateSubscription(id, { deliveredVersion: version });
+      await store.updateSubscription(id, { pushedVersion: version });
       return false;
     }
     const outcome = await send(subscription, feed);
     const at = clock();
     if (outcome === 'gone') await store.removeSubscriptions([id]);
     else if (outcome === 'failed') await store.updateSubscription(id, failed(subscription, version, at));
-    else if (outcome === 'delivered') {
-      await store.updateSubscription(id, { deliveredVersion: version, lastDeliveryAt: at.toISOString(), failures: 0, failingSince: undefined, retryAt: undefined });
+    else if (outcome === 'acknowledged') {
+      await store.updateSubscription(id, { pushedVersion: version, lastPushAt: at.toISOString(), failures: 0, failingSince: undefined, retryAt: undefined });
       // Changed again while this was sent: the newest bytes go out now.
       return (store.topic(subscription.topic)?.version ?? 0) > version;
     }
     return false;
   }
 
-  async function send(subscription: WebSubSubscription, feed: RenderedFeed): Promise<'delivered' | 'gone' | 'failed' | 'aborted'> {
+  async function send(subscription: WebSubSubscription, feed: RenderedFeed): Promise<'acknowledged' | 'gone' | 'failed' | 'aborted'> {
     const headers: Record<string, string> = { 'content-type': feed.contentType, link: feed.links };
     if (subscription.secret) headers['x-hub-signature'] = `sha256=${createHmac('sha256', subscription.secret).update(feed.body).digest('hex')}`;
     try {
       const answer = await deps.outbound.send(subscription.callback, { method: 'POST', headers, body: feed.body, signal: aborter.signal });
-      if (answer.status >= 200 && answer.status < 300) return 'delivered';
+      if (answer.status >= 200 && answer.status < 300) return 'acknowledged';
       return answer.status === 410 ? 'gone' : 'failed';
     } catch (err) {
       if (stopped) return 'aborted';
-      log.info({ callback: subscription.callback, err: (err as Error).message }, 'websub: delivery failed; it will be retried');
+      log.info({ callback: subscription.callback, err: (err as Error).message }, 'websub: a push failed; it will be retried');
       return 'failed';
     }
   }
@@ -190,6 +190,6 @@ export function createDistributor(deps: DistributorDeps): Distributor {
 function failed(subscription: WebSubSubscription, version: number, at: Date): Partial<WebSubSubscription> {
   const failures = subscription.failures + 1;
   const failingSince = subscription.failingSince ?? at.toISOString();
-  if (at.getTime() - Date.parse(failingSince) >= GIVE_UP_AFTER_MS) return { failures, deliveredVersion: version, failingSince: undefined, retryAt: undefined };
+  if (at.getTime() - Date.parse(failingSince) >= GIVE_UP_AFTER_MS) return { failures, pushedVersion: version, failingSince: undefined, retryAt: undefined };
   return { failures, failingSince, retryAt: new Date(at.getTime() + retryDelayMs(failures)).toISOString() };
 }

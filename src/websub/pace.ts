@@ -1,4 +1,4 @@
-// How many deliveries may be under way at once: up to the maximum while the event loop has time
+// How many pushes may be under way at once: up to the maximum while the event loop has time
 // to spare, halving (down to a floor) while it is busy. A fan-out to thousands then takes what
 // the service's own requests leave, slow remote callbacks (which cost waiting, not work) still
 // get many at once, and a few dead callbacks never hold every place.
@@ -8,10 +8,10 @@ import { performance } from 'node:perf_hooks';
 const BUSY_UTILISATION = 0.75;
 const SAMPLE_MS = 50;
 /** Places kept however busy the loop is: each dead callback holds one for up to its timeout. */
-export const MIN_DELIVERIES_UNDER_WAY = 8;
+export const MIN_PUSHES_UNDER_WAY = 8;
 
 export interface Pace {
-  /** The deliveries allowed under way now. */
+  /** The pushes allowed under way now. */
   allowed(): number;
 }
 
@@ -25,7 +25,7 @@ export function createPace(maximum: number): Pace {
       if (now - sampledAt >= SAMPLE_MS) {
         const current = performance.eventLoopUtilization();
         const busy = performance.eventLoopUtilization(current, last).utilization > BUSY_UTILISATION;
-        limit = busy ? Math.max(MIN_DELIVERIES_UNDER_WAY, limit >> 1) : Math.min(maximum, limit * 2);
+        limit = busy ? Math.max(MIN_PUSHES_UNDER_WAY, limit >> 1) : Math.min(maximum, limit * 2);
         last = current;
         sampledAt = now;
       }

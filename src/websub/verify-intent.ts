@@ -36,7 +36,7 @@ export function newSubscription(request: HubRequest, topicVersion: number, now: 
     leaseSeconds,
     verifiedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-    deliveredVersion: topicVersion,
+    pushedVersion: topicVersion,
     failures: 0,
   };
 }

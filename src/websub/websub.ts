@@ -35,7 +35,7 @@ export interface SubscriptionView {
   callback: string;
   state: 'active' | 'retrying' | 'expired';
   leaseEndsAt: string;
-  lastDeliveryAt: string | null;
+  lastPushAt: string | null;
   consecutiveFailures: number;
   nextAttemptAt: string | null;
 }
@@ -47,7 +47,7 @@ export interface WebSub {
   subscriptions(cursor: string | undefined, limit: number): { items: SubscriptionView[]; next?: string };
   /** What the timer does: drops expired leases, notices changed feeds, sends what is due. */
   runDueWork(): Promise<void>;
-  /** Resolves once no verification, change, ping or delivery is under way. */
+  /** Resolves once no verification, change, ping or push is under way. */
   idle(): Promise<void>;
   start(): void;
   stop(): Promise<void>;
@@ -146,7 +146,7 @@ export function createWebSub(deps: WebSubDeps): WebSub {
         callback: subscription.callback,
         state: subscriptionState(subscription, now),
         leaseEndsAt: subscription.expiresAt,
-        lastDeliveryAt: subscription.lastDeliveryAt ?? null,
+        lastPushAt: subscription.lastPushAt ?? null,
         consecutiveFailures: subscription.failures,
         nextAttemptAt: subscription.retryAt ?? null,
       }));

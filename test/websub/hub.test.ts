@@ -58,7 +58,7 @@ describe('WebSub hub', () => {
     assert.equal(subscriber.pushes.length, 1);
     const [item] = (await listed()).filter((entry) => entry.topic === feed);
     assert.equal(item!.consecutiveFailures, 0);
-    assert.equal(item!.lastDeliveryAt, service.clock().toISOString());
+    assert.equal(item!.lastPushAt, service.clock().toISOString());
   });
 
   it('a re-subscription replaces the old one only once verified', async () => {
@@ -156,10 +156,10 @@ describe('WebSub hub', () => {
     assert.match(subscriber.pushes[1]!.body.toString(), /Ancora più nuovo/);
     service.clock.advance(10 * MINUTE);
     await service.ctx.websub.runDueWork();
-    assert.equal(subscriber.pushes.length, 2, 'delivered once');
-    const [delivered] = await listed();
-    assert.equal(delivered!.state, 'active');
-    assert.equal(delivered!.consecutiveFailures, 0);
+    assert.equal(subscriber.pushes.length, 2, 'pushed once');
+    const [afterRetry] = await listed();
+    assert.equal(afterRetry!.state, 'active');
+    assert.equal(afterRetry!.consecutiveFailures, 0);
   });
 
   it('the retries back off, doubling up to an hour, and stop a day after the first failure', async () => {
