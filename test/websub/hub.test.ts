@@ -52,6 +52,7 @@ describe('WebSub hub', () => {
     assert.deepEqual(push!.body, body);
     assert.match(body.toString(), /Secondo/);
     assert.equal(push!.headers['content-type'], 'application/atom+xml; charset=utf-8');
+    assert.equal(push!.headers['content-length'], String(body.length));
     assert.equal(push!.headers.link, `<${service.url}/websub>; rel="hub", <${feed}>; rel="self"`);
     assert.equal(push!.headers['x-hub-signature'], `sha256=${createHmac('sha256', 'segreto').update(body).digest('hex')}`);
     assert.equal(other.pushes.length, 0, 'the Sport subscriber gets nothing');
