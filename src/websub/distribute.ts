@@ -53,6 +53,8 @@ export function createDistributor(deps: DistributorDeps): Distributor {
   // Every send under way listens for the stop: that is many listeners, not a leak.
   setMaxListeners(0, aborter.signal);
   let waiters: (() => void)[] = [];
+  /** The topic comparison under way (they run one at a time). */
+  let checking: Promise<unknown> = Promise.resolve();
 
   const isIdle = () => active === 0 && queued.length === 0;
   function settle(): void {
@@ -153,23 +155,30 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     }
   }
 
+  async function compareTopics(topics: Iterable<string>, firstSightIsChange: boolean): Promise<void> {
+    const changed: WebSubTopic[] = [];
+    const baselines: WebSubTopic[] = [];
+    for (const id of new Set(topics)) {
+      const feed = currentFeed(id);
+      const known = store.topic(id);
+      if (!feed || known?.etag === feed.etag) continue;
+      if (known || firstSightIsChange) changed.push({ id, version: (known?.version ?? 0) + 1, etag: feed.etag });
+      else baselines.push({ id, version: 0, etag: feed.etag });
+    }
+    if (stopped) return;
+    await store.saveTopics([...baselines, ...changed]);
+    if (!changed.length) return;
+    deps.onTopicsChanged(changed.map((topic) => topic.id));
+    const now = clock();
+    for (const topic of changed) for (const subscription of store.subscriptionsOf(topic.id)) if (isOwed(subscription, now)) queue(subscription.id);
+  }
+
   return {
-    async checkTopics(topics, firstSightIsChange) {
-      const changed: WebSubTopic[] = [];
-      const baselines: WebSubTopic[] = [];
-      for (const id of new Set(topics)) {
-        const feed = currentFeed(id);
-        const known = store.topic(id);
-        if (!feed || known?.etag === feed.etag) continue;
-        if (known || firstSightIsChange) changed.push({ id, version: (known?.version ?? 0) + 1, etag: feed.etag });
-        else baselines.push({ id, version: 0, etag: feed.etag });
-      }
-      if (stopped) return;
-      await store.saveTopics([...baselines, ...changed]);
-      if (!changed.length) return;
-      deps.onTopicsChanged(changed.map((topic) => topic.id));
-      const now = clock();
-      for (const topic of changed) for (const subscription of store.subscriptionsOf(topic.id)) if (isOwed(subscription, now)) queue(subscription.id);
+    checkTopics(topics, firstSightIsChange) {
+      // One comparison at a time: each reads the versions the one before it wrote.
+      const run = checking.then(() => compareTopics(topics, firstSightIsChange));
+      checking = run.catch(() => undefined);
+      return run;
     },
     queueDue() {
       const now = clock();
