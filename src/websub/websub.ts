@@ -8,7 +8,7 @@ import { subscriptionState } from '../domain/websub.js';
 import type { FeedCache } from '../feeds/feed-cache.js';
 import { FEED_FORMATS, feedOfUrl, feedPath } from '../feeds/feed-urls.js';
 import type { Outbound } from '../net/outbound.js';
-import type { ArticleStore } from '../store/articles.js';
+import { SITE_SCOPE, type ArticleStore } from '../store/articles.js';
 import type { WebSubStore } from '../store/websub.js';
 import { createDistributor } from './distribute.js';
 import { parseHubRequest, type HubRequest } from './hub-request.js';
@@ -90,11 +90,15 @@ export function createWebSub(deps: WebSubDeps): WebSub {
   });
 
   function checkChangedScopes(): Promise<void> {
-    const topics = [...changedScopes].flatMap((scope) => FEED_FORMATS.map((format) => deps.baseUrl + feedPath(scope, format)));
+    const topics = watched([...changedScopes]);
     changedScopes.clear();
-    // Rendering a feed nobody watches would be wasted, unless another hub is to be told.
-    const watched = deps.externalHubs.length ? topics : topics.filter((topic) => store.subscriptionsOf(topic).length);
-    return distributor.checkTopics(watched, true);
+    return distributor.checkTopics(topics, true);
+  }
+
+  /** The feeds of these scopes that someone watches: rendering the others would be wasted, unless another hub is to be told. */
+  function watched(scopes: string[]): string[] {
+    const topics = scopes.flatMap((scope) => FEED_FORMATS.map((format) => deps.baseUrl + feedPath(scope, format)));
+    return deps.externalHubs.length ? topics : topics.filter((topic) => store.subscriptionsOf(topic).length);
   }
 
   function tellExternalHubs(topic: string): void {
@@ -122,7 +126,8 @@ export function createWebSub(deps: WebSubDeps): WebSub {
     const expired = store.subscriptions().filter((subscription) => subscriptionState(subscription, now) === 'expired');
     await store.removeSubscriptions(expired.map((subscription) => subscription.id));
     // A scheduled article that became due changes its feeds without a write.
-    await distributor.checkTopics(store.subscribedTopics(), false);
+    const scopes = deps.externalHubs.length ? [SITE_SCOPE, ...deps.articles.categories(now).map((category) => category.slug)] : [];
+    await distributor.checkTopics([...store.subscribedTopics(), ...watched(scopes)], false);
     distributor.queueDue();
     await distributor.idle();
   }

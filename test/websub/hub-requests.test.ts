@@ -89,6 +89,17 @@ describe('WebSub hub requests', () => {
       assert.ok(forms.every((form) => form.get('hub.mode') === 'publish'));
       const expected = ['', '/categories/sport'].flatMap((prefix) => ['rss.xml', 'atom.xml', 'feed.json'].map((file) => `${service.url}${prefix}/${file}`));
       assert.deepEqual(forms.map((form) => form.get('hub.url')).sort(), expected.sort());
+
+      // A scheduled article changes its feeds when it becomes due, without a write.
+      const publishedAt = new Date(service.clock().getTime() + 3600_000).toISOString();
+      await create(service, { title: 'Più tardi', categories: ['Sport'], publishedAt });
+      await service.ctx.websub.idle();
+      const beforeDue = hub.pushes.length;
+      service.clock.set(publishedAt);
+      await service.ctx.websub.runDueWork();
+      await service.ctx.websub.idle();
+      const due = hub.pushes.slice(beforeDue).map((ping) => new URLSearchParams(ping.body.toString()).get('hub.url'));
+      assert.deepEqual(due.sort(), expected.sort());
     } finally {
       await hub.close();
     }

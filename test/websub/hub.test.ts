@@ -202,6 +202,18 @@ describe('WebSub hub', () => {
     assert.equal((await listed())[0]!.state, 'retrying');
   });
 
+  it('a scheduled article is pushed once it becomes due', async () => {
+    await subscribe(service, topic('/categories/cultura/feed.json'), subscriber.url());
+    const publishedAt = new Date(service.clock().getTime() + 2 * 3600_000).toISOString();
+    await create(service, { title: 'Domani', categories: ['Cultura'], publishedAt });
+    await service.ctx.websub.idle();
+    assert.equal(subscriber.pushes.length, 0, 'not before it is due');
+    service.clock.set(publishedAt);
+    await service.ctx.websub.runDueWork();
+    assert.equal(subscriber.pushes.length, 1);
+    assert.match(subscriber.pushes[0]!.body.toString(), /Domani/);
+  });
+
   it('a subscription whose lease ran out is dropped and pushed nothing', async () => {
     await subscribe(service, topic('/rss.xml'), subscriber.url(), { 'hub.lease_seconds': '3600' });
     service.clock.advance(3600_000);
