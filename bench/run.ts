@@ -11,6 +11,7 @@ import { benchNewsletterRhythms } from './newsletter-rhythms.js';
 import { createReport, type BenchPart } from './report.js';
 import { benchStoreGrowth, benchStoreHuge } from './store-growth.js';
 import { benchStartup, benchWrites } from './store-scale.js';
+import { benchWebSub } from './websub.js';
 
 const PARTS: BenchPart[] = [
   benchFeedServing, // 1, 2: cached category feed, 200 and 304, against bare node:http
@@ -22,6 +23,7 @@ const PARTS: BenchPart[] = [
   benchHostileInput, // 7: the longest event-loop block per request for hostile article input
   benchStoreGrowth, // 8: subscriber changes, feeds, article writes, start-up and memory as the store grows
   benchStoreHuge, // 9: a store past 512 MB in the previous layout (only with BENCH_STORE_HUGE_ARTICLES)
+  benchWebSub, // 10: pushing a new article to 1,000 WebSub subscribers, and the feed's req/s meanwhile
 ];
 
 /** The parts named on the command line (by a word of their function name), or all of them. */

@@ -28,6 +28,10 @@ export interface Config {
   /** Express's `trust proxy`: whose X-Forwarded-For tells the client address (a hop count or names/addresses). */
   trustProxy: number | string[];
   dkim?: { domainName: string; keySelector: string; privateKey: string };
+  /** Other WebSub hubs, advertised beside ours and told of every feed change. */
+  websubHubs: string[];
+  /** Lets requests to URLs that others supply reach loopback and private networks (tests, intranets). */
+  allowPrivateNetworks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +81,13 @@ const envSchema = z.object({
     .default('loopback')
     .refine((value) => /^(\d+|((loopback|linklocal|uniquelocal|[0-9a-f.:/]+)\s*(,\s*|$))+)$/i.test(value), 'is not a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDRs')
     .transform((value) => (/^\d+$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim()))),
+  WEBSUB_HUBS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((urls) => urls.every(isHttpUrl), 'is not a comma-separated list of http(s) URLs'),
+  ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { message: 'is not true or false' }).default('false').transform((value) => value === 'true'),
   DKIM_DOMAIN: optional,
   DKIM_SELECTOR: optional,
   DKIM_PRIVATE_KEY_FILE: optional,
@@ -97,6 +108,10 @@ function isLanguageTag(tag: string): boolean {
     // getCanonicalLocales throws a RangeError on a malformed tag: report it as this variable's problem.
     return false;
   }
+}
+
+function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 }
 
 function isTimeZone(zone: string): boolean {
@@ -138,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedPageSize: parsed.FEED_PAGE_SIZE,
     trustProxy: parsed.TRUST_PROXY,
     dkim: dkimOptions(parsed),
+    websubHubs: parsed.WEBSUB_HUBS,
+    allowPrivateNetworks: parsed.ALLOW_PRIVATE_NETWORKS,
   };
 }
 

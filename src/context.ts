@@ -5,10 +5,13 @@ import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
 import { createLogger } from './log.js';
+import { hubUrl } from './feeds/feed-urls.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createEmailRenderer, type EmailRenderer } from './newsletter/render-email.js';
 import { createNewsletterJob, type NewsletterJob } from './newsletter/run-newsletter.js';
+import { createOutbound, type Outbound } from './net/outbound.js';
 import { openStore, type Store } from './store/store.js';
+import { createWebSub, type WebSub } from './websub/websub.js';
 
 export type Clock = () => Date;
 
@@ -23,6 +26,9 @@ export interface AppContext {
   emails: EmailRenderer;
   newsletter: NewsletterJob;
   background: BackgroundTasks;
+  /** Every request to a URL that someone else supplied goes through this. */
+  outbound: Outbound;
+  websub: WebSub;
 }
 
 export interface ContextOverrides {
@@ -40,6 +46,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     description: config.siteDescription,
     language: config.siteLanguage,
     feedPageSize: config.feedPageSize,
+    hubs: [hubUrl(config.baseUrl), ...config.websubHubs],
   };
   const store = await openStore(config.dataDir, { now: clock, onCompactionError: (err) => log.error({ err }, 'store: the snapshot could not be written; the journal keeps every change') });
   const emails = await createEmailRenderer({ baseUrl: config.baseUrl, title: config.siteTitle, language: config.siteLanguage, timezone: config.timezone });
@@ -55,11 +62,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     background: createBackgroundTasks(log),
   } as AppContext;
   ctx.newsletter = createNewsletterJob(ctx);
+  ctx.outbound = createOutbound({ allowPrivateNetworks: config.allowPrivateNetworks });
+  ctx.websub = createWebSub({ store: store.websub, articles: store.articles, feeds: ctx.feeds, baseUrl: config.baseUrl, externalHubs: config.websubHubs, outbound: ctx.outbound, clock, log: log.child({ part: 'websub' }) });
   return ctx;
 }
 
-/** Releases what the context holds: background mail, SMTP connections, the store (flushed, unlocked). */
+/** Releases what the context holds: WebSub pushes, background mail, SMTP connections, the store (flushed, unlocked). */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.websub.stop();
   await ctx.background.idle();
   ctx.mailer.close();
   await ctx.store.close();

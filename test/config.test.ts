@@ -34,6 +34,8 @@ describe('configuration', () => {
     assert.equal(config.siteLanguage, 'it');
     assert.equal(config.feedPageSize, 20);
     assert.equal(config.immediateDelayMs, 10 * 60_000);
+    assert.deepEqual(config.websubHubs, []);
+    assert.equal(config.allowPrivateNetworks, false);
     assert.ok(config.siteTitle.length > 0 && config.siteDescription.length > 0);
   });
 
@@ -56,6 +58,13 @@ describe('configuration', () => {
     assert.equal(config.siteTitle, loadConfig({ DATA_DIR: dataDir }).siteTitle, 'an empty variable means "not set"');
   });
 
+  it('WEBSUB_HUBS takes a comma-separated list of hub URLs; ALLOW_PRIVATE_NETWORKS true or false', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, WEBSUB_HUBS: 'https://pubsubhubbub.appspot.com/, https://hub.example.net/websub', ALLOW_PRIVATE_NETWORKS: 'true' });
+    assert.deepEqual(config.websubHubs, ['https://pubsubhubbub.appspot.com/', 'https://hub.example.net/websub']);
+    assert.equal(config.allowPrivateNetworks, true);
+    assert.equal(loadConfig({ DATA_DIR: dataDir, ALLOW_PRIVATE_NETWORKS: 'false' }).allowPrivateNetworks, false);
+  });
+
   const badValues: [string, string][] = [
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -71,6 +80,9 @@ describe('configuration', () => {
     ['TRUST_PROXY', 'everybody'],
     ['IMMEDIATE_DELAY', 'soon'],
     ['IMMEDIATE_DELAY', '10 days'],
+    ['WEBSUB_HUBS', 'hub.example.net'],
+    ['WEBSUB_HUBS', 'https://hub.example.net, ftp://hub.example.net'],
+    ['ALLOW_PRIVATE_NETWORKS', 'yes'],
   ];
   for (const [variable, value] of badValues) {
     it(`${variable}=${JSON.stringify(value)} throws a ConfigError naming ${variable}`, () => {

@@ -14,6 +14,8 @@ export interface SiteInfo {
   description: string;
   language: string;
   feedPageSize: number;
+  /** WebSub hubs advertised in every feed: ours (BASE_URL/websub) first. */
+  hubs: readonly string[];
 }
 
 export interface RenderedFeed {
@@ -28,6 +30,8 @@ export interface RenderedFeed {
    * then not tell the two versions apart, so only the ETag may answer 304.
    */
   validatesByDate: boolean;
+  /** The Link header: the hubs and the feed's own (first-page) URL, for WebSub discovery. */
+  links: string;
 }
 
 interface CacheEntry extends RenderedFeed {
@@ -67,6 +71,7 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
       lastModified: new Date(modified * 1000).toUTCString(),
       lastModifiedSeconds: modified,
       validatesByDate,
+      links: discoveryLinks(site, scope, format),
       stale: false,
       expiresAt: store.nextDueAt(scope, now) ?? Infinity,
     };
@@ -89,6 +94,11 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
       return renders;
     },
   };
+}
+
+/** RFC 8288 links for WebSub discovery (section 4): every hub, then the topic's own URL. */
+function discoveryLinks(site: SiteInfo, scope: string, format: FeedFormat): string {
+  return [...site.hubs.map((hub) => `<${hub}>; rel="hub"`), `<${site.baseUrl + feedPath(scope, format)}>; rel="self"`].join(', ');
 }
 
 function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: FeedFormat, page: number, now: Date): FeedPage {
@@ -114,6 +124,7 @@ function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: F
     publisher: site.title,
     homeUrl: site.baseUrl + scopePath(scope),
     categoryScheme: `${site.baseUrl}/categories/`,
+    hubs: site.hubs,
     pageUrl: (n) => site.baseUrl + feedPath(scope, format, n),
     page,
     lastPage,

@@ -27,6 +27,8 @@ export interface FeedPage {
   homeUrl: string;
   /** Where category URLs start, for the Atom category scheme. */
   categoryScheme: string;
+  /** WebSub hubs that push this feed's changes (ours first). */
+  hubs: readonly string[];
   /** The URL of page N of this feed in this format. */
   pageUrl: (page: number) => string;
   page: number;

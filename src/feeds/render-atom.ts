@@ -17,6 +17,7 @@ export function renderAtom(page: FeedPage): string {
     element('author', {}, element('name', {}, page.publisher)),
     element('link', { rel: 'alternate', href: page.homeUrl }),
     element('link', { rel: 'self', href: page.pageUrl(page.page) }),
+    ...page.hubs.map((hub) => element('link', { rel: 'hub', href: hub })),
     ...pagingLinks(page).map((link) => element('link', link)),
     ...page.entries.map((entry) => atomEntry(entry, page.categoryScheme)),
   );

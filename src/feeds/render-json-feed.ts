@@ -12,6 +12,7 @@ export function renderJsonFeed(page: FeedPage): string {
     language: page.language,
     authors: [{ name: page.publisher, url: page.homeUrl }],
     ...(next ? { next_url: next } : {}),
+    ...(page.hubs.length ? { hubs: page.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
     items: page.entries.map((entry) => ({
       id: `urn:uuid:${entry.id}`,
       url: entry.url,

@@ -21,6 +21,7 @@ export function renderRss(page: FeedPage): string {
     element('generator', {}, GENERATOR),
     element('language', {}, page.language),
     element('atom:link', { rel: 'self', href: page.pageUrl(page.page), type: 'application/rss+xml' }),
+    ...page.hubs.map((hub) => element('atom:link', { rel: 'hub', href: hub })),
     ...pagingLinks(page).map((link) => element('atom:link', link)),
     ...page.entries.map(rssItem),
   );

@@ -2,14 +2,11 @@
 // conditional requests first (304), HEAD, CORS and caching headers on every answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parsePageNumber } from '../http/page-number.js';
-import { SITE_SCOPE } from '../store/articles.js';
 import type { FeedCache, RenderedFeed } from './feed-cache.js';
-import type { FeedFormat } from './feed-urls.js';
+import { feedOfPath } from './feed-urls.js';
 
-const FEED_PATH = /^\/(?:categories\/([a-z0-9-]+)\/)?(rss\.xml|atom\.xml|feed\.json)$/;
 // The absolute form of a request target (RFC 9112 §3.2.2), up to its path: `http://host`.
 const SCHEME_AND_AUTHORITY = /^https?:\/\/[^/?#]*/i;
-const FORMAT_BY_FILE: Record<string, FeedFormat> = { 'rss.xml': 'rss', 'atom.xml': 'atom', 'feed.json': 'json' };
 const CACHE_CONTROL = 'public, max-age=300';
 
 /**
@@ -20,10 +17,10 @@ export function serveFeed(cache: FeedCache, req: IncomingMessage, res: ServerRes
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const url = originForm(req.url ?? '/');
   const queryStart = url.indexOf('?');
-  const match = FEED_PATH.exec(queryStart === -1 ? url : url.slice(0, queryStart));
-  if (!match) return false;
+  const named = feedOfPath(queryStart === -1 ? url : url.slice(0, queryStart));
+  if (!named) return false;
   const page = queryStart === -1 ? 1 : parsePageNumber(new URLSearchParams(url.slice(queryStart + 1)).get('page'));
-  const feed = cache.get(match[1] ?? SITE_SCOPE, FORMAT_BY_FILE[match[2]!]!, page);
+  const feed = cache.get(named.scope, named.format, page);
   const headers = headersFor(feed);
   if (isNotModified(req, feed)) {
     res.writeHead(304, headers.notModified).end();
@@ -59,6 +56,7 @@ function headersFor(feed: RenderedFeed): FeedHeaders {
       'Cache-Control', CACHE_CONTROL,
       'Access-Control-Allow-Origin', '*',
       'X-Content-Type-Options', 'nosniff',
+      'Link', feed.links,
     ];
     headers = { ok: [...common, 'Content-Length', String(feed.body.length)], notModified: common };
     builtHeaders.set(feed, headers);

@@ -7,9 +7,10 @@ import { serveFeed } from '../feeds/serve-feed.js';
 import { createAdminCheck } from './auth.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
 import { createErrorPageRenderer, pageRoutes, serveAssets } from './pages/index.js';
-import { createSubscribeLimiter } from './rate-limit.js';
+import { createHubLimiter, createSubscribeLimiter } from './rate-limit.js';
 import { articleRoutes } from './routes/articles.js';
 import { newsletterRoutes } from './routes/newsletter.js';
+import { websubRoutes } from './routes/websub.js';
 import { noSniffing } from './security-headers.js';
 
 export function createApp(ctx: AppContext): express.Express {
@@ -38,6 +39,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use(articleRoutes(ctx, auth));
   app.use(newsletterRoutes(ctx, auth, subscribeLimiter));
+  app.use(websubRoutes(ctx, auth, createHubLimiter()));
 
   app.use(serveAssets());
   app.use(pageRoutes(ctx, subscribeLimiter));

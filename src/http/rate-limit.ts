@@ -1,5 +1,6 @@
 // Subscribing is rate-limited per client address (the API and the form share one budget), so
-// nobody can use Notiziario to flood a stranger's inbox with confirmation emails.
+// nobody can use Notiziario to flood a stranger's inbox with confirmation emails; WebSub hub
+// requests, each of which makes us call a URL, have a budget of their own.
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
@@ -7,6 +8,8 @@ import { HttpError } from './errors.js';
 
 const SUBSCRIBE_WINDOW_MS = 10 * 60 * 1000;
 export const SUBSCRIBE_LIMIT = 20;
+/** A feed reader subscribes to a few feeds at once, and renews each lease now and then. */
+export const HUB_LIMIT = 60;
 /** IPv6 clients are counted per /64, the smallest block a household or a server is given. */
 const IPV6_PREFIX = 64;
 
@@ -23,15 +26,24 @@ function clientKey(req: Request): string {
 }
 
 export function createSubscribeLimiter(): RateLimitRequestHandler {
+  return createLimiter(SUBSCRIBE_LIMIT, 'Too many subscription requests from this address; try again later.');
+}
+
+/** WebSub hub requests: each makes the hub call a URL, so an address gets a budget of them too. */
+export function createHubLimiter(): RateLimitRequestHandler {
+  return createLimiter(HUB_LIMIT, 'Too many hub requests from this address; try again later.');
+}
+
+function createLimiter(limit: number, detail: string): RateLimitRequestHandler {
   return rateLimit({
     windowMs: SUBSCRIBE_WINDOW_MS,
-    limit: SUBSCRIBE_LIMIT,
+    limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: clientKey,
     handler: (_req, _res, next, options) => {
       const retryAfter = String(Math.ceil(options.windowMs / 1000));
-      next(new HttpError(429, 'Too many requests', 'Too many subscription requests from this address; try again later.', [], { 'Retry-After': retryAfter }));
+      next(new HttpError(429, 'Too many requests', detail, [], { 'Retry-After': retryAfter }));
     },
   });
 }

@@ -9,9 +9,12 @@ import type { SnapshotSpec } from './engine.js';
 export const CONTENT_SNAPSHOT: SnapshotSpec = { file: 'notiziario.json', version: 3, collections: ['categories', 'retiredSlugs', 'articles'] };
 
 /**
- * The newsletter: version 3 lets subscribers carry a rhythm and their next digest time; a
- * subscriber of version 2 has neither, and keeps following NEWSLETTER_CRON. Version 2 keeps subscribers and runs (with their counts); each run's
- * deliveries moved to a file of their own (run-ledger.ts). Version 1 held them all, with its
- * own delivery journal beside it.
+ * The newsletter: version 3 lets subscribers carry a rhythm and their next digest time (a
+ * subscriber of version 2 has neither, and keeps following NEWSLETTER_CRON). Version 2 keeps
+ * subscribers and runs (with their counts); each run's deliveries moved to a file of their own
+ * (run-ledger.ts). Version 1 held them all, with its own delivery journal beside it.
  */
 export const NEWSLETTER_SNAPSHOT: SnapshotSpec = { file: 'newsletter.json', version: 3, collections: ['subscribers', 'runs'] };
+
+/** WebSub: verified subscriptions and each feed's change counter (version 1). */
+export const WEBSUB_SNAPSHOT: SnapshotSpec = { file: 'websub.json', version: 1, collections: ['websubTopics', 'websubSubscriptions'] };

@@ -6,7 +6,8 @@ import { lockDataDir } from './lock.js';
 import { createNewsletterMigration } from './newsletter-migration.js';
 import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
 import { createRunLedgers } from './run-ledger.js';
-import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT } from './schema.js';
+import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
+import { createWebSubStore, type WebSubStore } from './websub.js';
 
 export const CONTENT_FILE = CONTENT_SNAPSHOT.file;
 export const NEWSLETTER_FILE = NEWSLETTER_SNAPSHOT.file;
@@ -14,6 +15,7 @@ export const NEWSLETTER_FILE = NEWSLETTER_SNAPSHOT.file;
 export interface Store {
   articles: ArticleStore;
   newsletter: NewsletterStore;
+  websub: WebSubStore;
   /** True on the first start, when the store files were just created. */
   created: boolean;
   /** False while the store cannot write (for /healthz). */
@@ -40,9 +42,10 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
     const ledgers = createRunLedgers(dataDir);
     let newsletter: ReturnType<typeof createNewsletterStore> | undefined;
     const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
-    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT], { ...options, ...migration });
+    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT], { ...options, ...migration });
     const articles = createArticleStore(engine);
     newsletter = createNewsletterStore(engine, ledgers);
+    const websub = createWebSubStore(engine);
     await engine.open();
     await migration.cleanUp();
     articles.opened();
@@ -50,6 +53,7 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
     return {
       articles,
       newsletter,
+      websub,
       created: engine.created,
       isWritable: () => engine.isHealthy(),
       compact: () => engine.compact(),

@@ -13,6 +13,7 @@ const PAGE: FeedPage = {
   publisher: 'Notiziario',
   homeUrl: 'https://notiziario.example.org/categories/salute',
   categoryScheme: 'https://notiziario.example.org/categories/',
+  hubs: ['https://notiziario.example.org/websub'],
   pageUrl: (n) => `https://notiziario.example.org/categories/salute/feed${n > 1 ? `?page=${n}` : ''}`,
   page: 2,
   lastPage: 3,

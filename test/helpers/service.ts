@@ -67,6 +67,7 @@ export async function startTestService(env: Record<string, string> = {}, overrid
   const clock = (overrides.clock as TestClock | undefined) ?? createTestClock();
   const ctx = await createContext(config, { log: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }), ...overrides, clock });
   const http = await startServer(ctx);
+  ctx.websub.start();
   const url = http.url;
   return {
     ctx,

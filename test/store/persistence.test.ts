@@ -1,16 +1,15 @@
 // The store on disk: data survives a restart, a crash (SIGKILL) and a graceful stop; the file
 // carries its schema version, older files are migrated and newer ones refused.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { StoreLockedError } from '../../src/store/lock.js';
 import { CONTENT_SNAPSHOT } from '../../src/store/schema.js';
 import { openStore } from '../../src/store/store.js';
-import { ADMIN_TOKEN, createTestClock, freePort, makeDataDir, startTestService, type TestService } from '../helpers/service.js';
+import { spawnService } from '../helpers/child-service.js';
+import { ADMIN_TOKEN, createTestClock, makeDataDir, startTestService, type TestService } from '../helpers/service.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The content store inside DATA_DIR. */
 const STORE_FILE = 'notiziario.json';
 
@@ -36,29 +35,6 @@ async function postArticle(url: string, title: string, token = ADMIN_TOKEN): Pro
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ title, contentHtml: `<p>${title}</p>`, categories: ['Archivio'] }),
   });
-}
-
-/** The real service as a child process (`node --import tsx src/main.ts`), answering /healthz. */
-async function spawnService(dataDir: string): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }>; stderr: () => string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: url, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let done = false;
-  void exited.then(() => void (done = true));
-  for (;;) {
-    if (done) throw new Error(`the service exited before answering /healthz: ${stderr}`);
-    const healthy = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
-    if (healthy) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, url, exited, stderr: () => stderr };
 }
 
 describe('store persistence', () => {

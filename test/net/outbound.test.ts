@@ -1,0 +1,46 @@
+// Requests to URLs that others supply: only public addresses, judged where the socket connects,
+// and never more of an answer than the cap.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createOutbound, isPublicAddress, OUTBOUND_MAX_RESPONSE_BYTES, OutboundRefusedError } from '../../src/net/outbound.js';
+
+describe('outbound requests', () => {
+  let server: Server;
+  let port: number;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/large') res.end(Buffer.alloc(OUTBOUND_MAX_RESPONSE_BYTES * 8, 'x'));
+      else res.writeHead(301, { location: '/elsewhere' }).end('moved');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+
+  it('tells public addresses from loopback, private, link-local, CGNAT, multicast and unspecified ones, IPv4-mapped included', () => {
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:93.184.216.34']) assert.equal(isPublicAddress(address), true, address);
+    for (const address of ['127.0.0.1', '127.8.9.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.127.255.254', '224.0.0.1', '239.1.1.1', '0.0.0.0', '255.255.255.255', '::', '::1', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '[::1]', 'localhost']) {
+      assert.equal(isPublicAddress(address), false, address);
+    }
+  });
+
+  it('refuses a name that resolves to loopback when it connects, though the URL looked fine', async () => {
+    const outbound = createOutbound({ allowPrivateNetworks: false });
+    assert.doesNotThrow(() => outbound.check(`http://localhost:${port}/`));
+    await assert.rejects(outbound.send(`http://localhost:${port}/`, { method: 'GET' }), OutboundRefusedError);
+    assert.throws(() => outbound.check(`http://127.0.0.1:${port}/`), OutboundRefusedError);
+    assert.throws(() => outbound.check('gopher://example.org/'), OutboundRefusedError);
+  });
+
+  it('with ALLOW_PRIVATE_NETWORKS, reaches loopback; never follows a redirect; reads at most the cap', async () => {
+    const outbound = createOutbound({ allowPrivateNetworks: true });
+    const moved = await outbound.send(`http://localhost:${port}/`, { method: 'GET' });
+    assert.equal(moved.status, 301);
+    assert.equal(moved.body.toString(), 'moved');
+    const large = await outbound.send(`http://127.0.0.1:${port}/large`, { method: 'GET' });
+    assert.equal(large.status, 200);
+    assert.equal(large.body.length, OUTBOUND_MAX_RESPONSE_BYTES);
+  });
+});
