@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
+import { AddressTakenError } from '../store/newsletter.js';
 import { categoriesOf, checkCategories } from './categories.js';
 import { sendConfirmation } from './send-confirmation.js';
 import { createToken, verifyToken } from './tokens.js';
@@ -64,7 +65,13 @@ async function startSubscription(ctx: AppContext, email: string, categories: str
     subscriber = await newsletter.updateSubscriber(existing.id, { ...pending, confirmedAt: undefined, unsubscribedAt: undefined, retryAfter: undefined });
   } else {
     subscriber = { id: randomUUID(), email, source: 'form', ...pending };
-    await newsletter.saveSubscribers([subscriber]);
+    try {
+      await newsletter.saveSubscribers([subscriber]);
+    } catch (err) {
+      // The same address asked twice at once: the first request records it and sends the email.
+      if (err instanceof AddressTakenError) return;
+      throw err;
+    }
   }
   await sendConfirmation(ctx, subscriber, now);
 }
