@@ -48,6 +48,7 @@ export async function benchStoreGrowth(report: Report): Promise<void> {
     try {
       await measureChanges(report, part, ctx);
       await measureArticleWrites(report, part, ctx);
+      await measureCompaction(report, part, ctx);
     } finally {
       await closeContext(ctx);
     }
@@ -214,6 +215,17 @@ async function measureArticleWrites(report: Report, part: string, ctx: AppContex
     times.push(msSince(start));
   }
   report.figure(part, 'article write acknowledged + its feed re-rendered, p99', p99(times), 'ms', `${ARTICLE_WRITES} writes, one after the other`);
+}
+
+/** A compaction of the whole store (what the journal triggers past 64 MB), and the event loop meanwhile. */
+async function measureCompaction(report: Report, part: string, ctx: AppContext): Promise<void> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const start = process.hrtime.bigint();
+  await ctx.store.compact();
+  const ms = msSince(start);
+  delay.disable();
+  report.figure(part, 'compaction (both snapshots rewritten), in the background', ms / 1000, 's', `event loop blocked up to ${(delay.max / 1e6).toFixed(0)} ms meanwhile`);
 }
 
 function fetchStatus(url: string, agent: Agent): Promise<number> {
