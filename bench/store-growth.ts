@@ -48,6 +48,7 @@ export async function benchStoreGrowth(report: Report): Promise<void> {
     try {
       await measureChanges(report, part, ctx);
       await measureArticleWrites(report, part, ctx);
+      await measureCompaction(report, part, ctx);
     } finally {
       await closeContext(ctx);
     }
@@ -122,12 +123,18 @@ function emptyStore(): Promise<string> {
   return emptyDir;
 }
 
-/** 50 subscriber changes per second for 10 s (subscribe, confirm, preferences, unsubscribe), a feed reader polling meanwhile. */
+/**
+ * 50 subscriber changes per second for 10 s (subscribe, confirm, preferences, unsubscribe): first
+ * alone, for their acknowledgement; then with a feed reader polling the cached category feed
+ * back to back, for the feed's latency and the event loop.
+ */
 async function measureChanges(report: Report, part: string, ctx: AppContext): Promise<void> {
+  const alone = await subscriberChanges(ctx, 0);
+  for (const [name, values] of Object.entries(alone.acks)) report.figure(part, `${name} acknowledged, p99`, p99(values), 'ms', `${values.length} changes, 50/s${alone.failed ? ` (${alone.failed} failed)` : ''}`);
+
   const http = await startServer(ctx, 0, '127.0.0.1');
   const agent = new HttpAgent({ keepAlive: true });
   const feedUrl = http.url + feedPath(busiestCategory(ctx), 'rss');
-  const acks: Record<string, number[]> = { subscribe: [], confirm: [], preferences: [], unsubscribe: [] };
   const feedMs: number[] = [];
   const delay = monitorEventLoopDelay({ resolution: 5 });
   // Garbage collection pauses the event loop too: the longest one tells the store's blocks from V8's.
@@ -135,9 +142,10 @@ async function measureChanges(report: Report, part: string, ctx: AppContext): Pr
   const gc = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
   });
-  gc.observe({ entryTypes: ['gc'] });
+  let mixed: Awaited<ReturnType<typeof subscriberChanges>>;
   try {
     await fetchStatus(feedUrl, agent); // the feed is cached from here on
+    gc.observe({ entryTypes: ['gc'] });
     delay.enable();
     let polling = true;
     const reader = (async () => {
@@ -147,18 +155,7 @@ async function measureChanges(report: Report, part: string, ctx: AppContext): Pr
         feedMs.push(msSince(start));
       }
     })();
-    const changes: Promise<void>[] = [];
-    let failed = 0;
-    // A person's four steps are 20 ms apart: each waits for the one before (a confirmation needs the subscription).
-    let previous = Promise.resolve();
-    for (let n = 0; n < CHANGES_PER_SECOND * CHANGE_SECONDS; n += 1) {
-      const after = n % 4 ? previous : Promise.resolve();
-      previous = after.then(() => subscriberLifecycleStep(ctx, n, acks)).catch(() => void (failed += 1));
-      changes.push(previous);
-      await new Promise((resolve) => setTimeout(resolve, 1000 / CHANGES_PER_SECOND));
-    }
-    await Promise.all(changes);
-    if (failed) report.progress(`${part}: ${failed} subscriber changes failed`);
+    mixed = await subscriberChanges(ctx, CHANGES_PER_SECOND * CHANGE_SECONDS);
     polling = false;
     await reader;
     delay.disable();
@@ -167,9 +164,26 @@ async function measureChanges(report: Report, part: string, ctx: AppContext): Pr
     agent.destroy();
     await http.close();
   }
-  for (const [name, values] of Object.entries(acks)) report.figure(part, `${name} acknowledged, p99`, p99(values), 'ms', `${values.length} changes`);
-  report.figure(part, 'cached category feed during 50 changes/s, p99', p99(feedMs), 'ms', `${feedMs.length} requests, one at a time`);
+  const mixedAcks = Object.values(mixed.acks).flat();
+  report.figure(part, 'cached category feed during 50 changes/s, p99', p99(feedMs), 'ms', `${feedMs.length} requests back to back · the changes' p99 meanwhile ${p99(mixedAcks).toFixed(0)} ms`);
   report.figure(part, 'longest event-loop block during 50 changes/s', delay.max / 1e6, 'ms', `longest GC pause meanwhile ${longestGcMs.toFixed(0)} ms · load average ${loadavg()[0]!.toFixed(1)}`);
+}
+
+/** CHANGES_PER_SECOND × CHANGE_SECONDS changes, people numbered from `first / 4`. */
+async function subscriberChanges(ctx: AppContext, first: number): Promise<{ acks: Record<string, number[]>; failed: number }> {
+  const acks: Record<string, number[]> = { subscribe: [], confirm: [], preferences: [], unsubscribe: [] };
+  const changes: Promise<void>[] = [];
+  let failed = 0;
+  // A person's four steps are 20 ms apart: each waits for the one before (a confirmation needs the subscription).
+  let previous = Promise.resolve();
+  for (let n = first; n < first + CHANGES_PER_SECOND * CHANGE_SECONDS; n += 1) {
+    const after = n % 4 ? previous : Promise.resolve();
+    previous = after.then(() => subscriberLifecycleStep(ctx, n, acks)).catch(() => void (failed += 1));
+    changes.push(previous);
+    await new Promise((resolve) => setTimeout(resolve, 1000 / CHANGES_PER_SECOND));
+  }
+  await Promise.all(changes);
+  return { acks, failed };
 }
 
 /** One of four steps of a person's subscription, in turn; the time to its acknowledgement. */
@@ -201,6 +215,17 @@ async function measureArticleWrites(report: Report, part: string, ctx: AppContex
     times.push(msSince(start));
   }
   report.figure(part, 'article write acknowledged + its feed re-rendered, p99', p99(times), 'ms', `${ARTICLE_WRITES} writes, one after the other`);
+}
+
+/** A compaction of the whole store (what the journal triggers past 64 MB), and the event loop meanwhile. */
+async function measureCompaction(report: Report, part: string, ctx: AppContext): Promise<void> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const start = process.hrtime.bigint();
+  await ctx.store.compact();
+  const ms = msSince(start);
+  delay.disable();
+  report.figure(part, 'compaction (both snapshots rewritten), in the background', ms / 1000, 's', `event loop blocked up to ${(delay.max / 1e6).toFixed(0)} ms meanwhile`);
 }
 
 function fetchStatus(url: string, agent: Agent): Promise<number> {

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import type { Rhythm } from '../domain/cadence.js';
+import { AddressTakenError } from '../store/newsletter.js';
 import { categoriesOf, checkCategories } from './categories.js';
 import { nextDigestAt } from './due-digests.js';
 import { rhythmFields, rhythmOf, sameRhythm } from './rhythm-input.js';
@@ -73,7 +74,13 @@ async function startSubscription(ctx: AppContext, email: string, categories: str
     subscriber = await newsletter.updateSubscriber(existing.id, { ...pending, rhythm, nextDigestAt: undefined, confirmedAt: undefined, unsubscribedAt: undefined, retryAfter: undefined });
   } else {
     subscriber = { id: randomUUID(), email, source: 'form', ...pending, ...(rhythm ? { rhythm } : {}) };
-    await newsletter.saveSubscribers([subscriber]);
+    try {
+      await newsletter.saveSubscribers([subscriber]);
+    } catch (err) {
+      // The same address asked twice at once: the first request records it and sends the email.
+      if (err instanceof AddressTakenError) return;
+      throw err;
+    }
   }
   await sendConfirmation(ctx, subscriber, now);
 }

@@ -103,7 +103,8 @@ export class StoreEngine {
     for (const snapshot of this.snapshots) files.set(snapshot.file, await this.load(snapshot));
     this.created = [...files.values()].every((file) => file.version === -1);
     await this.options.migrate?.(files, (collection, record) => this.collections.get(collection)!.collection.put(Object.freeze(record)));
-    let lastSeq = 0;
+    // Numbers go on from the snapshots' even when no journal file is left.
+    let lastSeq = Math.max(...this.snapshots.map((snapshot) => snapshot.coveredSeq));
     for (const number of await this.segmentNumbers()) {
       this.segment = number;
       await readJournal(this.segmentPath(number), (line) => {

@@ -89,11 +89,7 @@ export class Journal {
 
   /** True when the file can be opened for appending now (for /healthz, without writing). */
   async canWrite(): Promise<boolean> {
-    if (this.failing) return this.probe();
-    return true;
-  }
-
-  private async probe(): Promise<boolean> {
+    if (!this.failing) return true;
     try {
       await (await open(this.file, 'a', 0o600)).close();
       return true;

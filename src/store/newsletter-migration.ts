@@ -33,13 +33,13 @@ export function createNewsletterMigration(dataDir: string, subscriberById: (id: 
         const subscriber = subscriberById(delivery.subscriberId);
         if (subscriber && entry.subscriberChanges) put('subscribers', withChanges(subscriber, entry.subscriberChanges as Record<string, unknown>));
       });
-      const byRun = new Map<string, { delivery: DeliveryRecord }[]>();
+      const byRun = new Map<string, DeliveryRecord[]>();
       for (const delivery of deliveries.values()) {
         if (!byRun.has(delivery.runId)) byRun.set(delivery.runId, []);
-        byRun.get(delivery.runId)!.push({ delivery });
+        byRun.get(delivery.runId)!.push(delivery);
       }
       await mkdir(path.join(dataDir, RUNS_FOLDER), { recursive: true, mode: 0o700 });
-      for (const [runId, lines] of byRun) await writeLines(path.join(dataDir, RUNS_FOLDER, `${runId}.jsonl`), lines);
+      for (const [runId, list] of byRun) await writeLines(path.join(dataDir, RUNS_FOLDER, `${runId}.jsonl`), list, (delivery) => ({ delivery }));
       deliveries.clear();
     },
     cleanUp: () => rm(journalFile, { force: true }),

@@ -56,9 +56,14 @@ export function createRunLedgers(dataDir: string): RunLedgers {
   const runOf = new Map<string, string>();
   const fileOf = (runId: string) => path.join(folder, `${runId}.jsonl`);
 
-  function remember(runId: string, journal: Journal, records: DeliveryRecord[]): void {
-    const deliveries = new Map(records.map((record) => [record.id, record]));
-    for (const record of records) runOf.set(record.id, runId);
+  /** Indexes a run's deliveries, yielding between slices: a run to a million starts without a stall. */
+  async function remember(runId: string, journal: Journal, records: readonly DeliveryRecord[]): Promise<void> {
+    const deliveries = new Map<string, DeliveryRecord>();
+    for (const [index, record] of records.entries()) {
+      deliveries.set(record.id, Object.freeze(record));
+      runOf.set(record.id, runId);
+      if (index % LINES_PER_WRITE === LINES_PER_WRITE - 1) await yieldToEventLoop();
+    }
     openRuns.set(runId, { journal, deliveries });
   }
 
@@ -66,8 +71,8 @@ export function createRunLedgers(dataDir: string): RunLedgers {
     async create(runId, deliveries) {
       await mkdir(folder, { recursive: true, mode: 0o700 });
       const file = fileOf(runId);
-      await writeLines(file, deliveries.map((delivery) => ({ delivery })));
-      remember(runId, new Journal(file, (await stat(file)).size, 0), deliveries.map((delivery) => Object.freeze({ ...delivery })));
+      await writeLines(file, deliveries, (delivery) => ({ delivery }));
+      await remember(runId, new Journal(file, (await stat(file)).size, 0), deliveries);
     },
     async load(runId) {
       const records = new Map<string, DeliveryRecord>();
@@ -76,7 +81,7 @@ export function createRunLedgers(dataDir: string): RunLedgers {
         if (line.delivery) records.set((line.delivery as DeliveryRecord).id, line.delivery as DeliveryRecord);
         else if (typeof line.id === 'string' && records.has(line.id)) records.set(line.id, withChanges(records.get(line.id)!, line.changes as Changes));
       });
-      remember(runId, new Journal(file, length, 0), [...records.values()]);
+      await remember(runId, new Journal(file, length, 0), [...records.values()]);
     },
     deliveries: (runId) => [...(openRuns.get(runId)?.deliveries.values() ?? [])],
     delivery: (id) => openRuns.get(runOf.get(id) ?? '')?.deliveries.get(id),
@@ -105,12 +110,12 @@ export function createRunLedgers(dataDir: string): RunLedgers {
 }
 
 /** A JSON-lines file written whole (temp, fsync, rename, fsync of the folder), in slices. */
-export async function writeLines(file: string, lines: readonly object[]): Promise<void> {
+export async function writeLines<T>(file: string, items: readonly T[], toLine: (item: T) => object): Promise<void> {
   const temp = `${file}.tmp`;
   const handle = await open(temp, 'w', 0o600);
   try {
-    for (let start = 0; start < lines.length; start += LINES_PER_WRITE) {
-      await handle.write(lines.slice(start, start + LINES_PER_WRITE).map((line) => `${JSON.stringify(line)}\n`).join(''));
+    for (let start = 0; start < items.length; start += LINES_PER_WRITE) {
+      await handle.write(items.slice(start, start + LINES_PER_WRITE).map((item) => `${JSON.stringify(toLine(item))}\n`).join(''));
       await yieldToEventLoop();
     }
     await handle.sync();

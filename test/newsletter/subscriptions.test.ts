@@ -57,6 +57,26 @@ describe('newsletter: subscribing with double opt-in', () => {
     assert.equal(subscriber(service, 'known@example.org').status, 'confirmed');
   });
 
+  it('the same address asked twice at once: one subscriber, one confirmation mail, no failed task', async () => {
+    const before = mailed.sink.messages.length;
+    const failures: string[] = [];
+    const log = service.ctx.log;
+    const original = log.error.bind(log);
+    log.error = ((...args: Parameters<typeof log.error>) => {
+      failures.push(JSON.stringify(args[0]));
+      return original(...args);
+    }) as typeof log.error;
+    try {
+      const answers = await Promise.all([1, 2].map(() => service.request('/api/subscriptions', { method: 'POST', json: { email: 'twice@example.org' } })));
+      await service.ctx.background.idle();
+      assert.deepEqual(answers.map((res) => res.status), [202, 202]);
+    } finally {
+      log.error = original;
+    }
+    assert.deepEqual(failures, []);
+    assert.equal(mailsTo(mailed.sink, 'twice@example.org', before).length, 1);
+  });
+
   it('accepts one bare address only: line breaks, lists and display names are 422 naming `email`, and nothing is sent', async () => {
     const before = mailed.sink.messages.length;
     for (const email of ['a@b.org\r\nBcc: x@evil.org', 'a@b.org, c@d.org', '"Name" <a@b.org>', 'a@b.org\nBcc: x@evil.org']) {

@@ -98,6 +98,23 @@ describe('store: journal and snapshots', () => {
     }
   });
 
+  it('a write after a compaction and a restart survives the next restart (sequence numbers go on from the snapshots)', async () => {
+    const dir = await dataDir();
+    const store = await openStore(dir);
+    for (let n = 0; n < 3; n += 1) await store.articles.create(articleFields(`Prima ${n}`));
+    await store.compact();
+    await store.close();
+    const second = await openStore(dir);
+    const later = await second.articles.create(articleFields('Dopo la compattazione'));
+    await second.close();
+    const third = await openStore(dir);
+    try {
+      assert.ok(third.articles.byId(later.id));
+    } finally {
+      await third.close();
+    }
+  });
+
   it('a torn last line is ignored, and the store takes the next write', async () => {
     const dir = await dataDir();
     const store = await openStore(dir);

@@ -13,17 +13,17 @@ store.articles.ensureCategories(['Cronaca']);
 for (let n = 0; ; n += 1) {
   const article = await store.articles.create({ title: `Articolo ${n}`, summary: 's', contentHtml: `<p>${'testo '.repeat(50)}</p>`, author: 'a', categories: ['cronaca'], publishedAt: NOW, updatedAt: NOW, status: 'published' });
   ack('article', article.id);
-  const id = `sub-${n}`;
-  await store.newsletter.saveSubscribers([{ id, email: `s${n}@example.org`, categories: [], status: 'pending', source: 'form', createdAt: NOW, failures: 0 }]);
+  const id = `sub-${process.pid}-${n}`;
+  await store.newsletter.saveSubscribers([{ id, email: `s${process.pid}.${n}@example.org`, categories: [], status: 'pending', source: 'form', createdAt: NOW, failures: 0 }]);
   ack('subscriber', id, 'pending');
   await store.newsletter.updateSubscriber(id, { status: 'confirmed', confirmedAt: NOW });
   ack('subscriber', id, 'confirmed');
   if (n % 5 === 0) {
-    const run = `run-${n}`;
+    const run = `run-${process.pid}-${n}`;
     await store.newsletter.addRun({ id: run, trigger: 'manual', startedAt: NOW, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } }, [
-      { id: `d-${n}`, runId: run, subscriberId: id, articleIds: [article.id], cutoff: NOW, state: 'pending', messageId: `<d-${n}@x>`, updatedAt: NOW },
+      { id: `d-${process.pid}-${n}`, runId: run, subscriberId: id, articleIds: [article.id], cutoff: NOW, state: 'pending', messageId: `<d-${n}@x>`, updatedAt: NOW },
     ]);
-    await store.newsletter.updateDelivery(`d-${n}`, { state: 'sent' }, { watermark: NOW });
-    ack('delivery', `d-${n}`, 'sent');
+    await store.newsletter.updateDelivery(`d-${process.pid}-${n}`, { state: 'sent' }, { watermark: NOW });
+    ack('delivery', run, id);
   }
 }
