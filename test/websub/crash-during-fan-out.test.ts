@@ -10,7 +10,7 @@ const SUBSCRIBERS = 20;
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let tries = 0; tries < 400; tries += 1) {
+  for (let tries = 0; tries < 1200; tries += 1) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -53,7 +53,7 @@ describe('WebSub pushes across a crash', function () {
       const topic = `${first.url}/categories/cronaca/rss.xml`;
       for (let n = 0; n < SUBSCRIBERS; n += 1) {
         const res = await fetch(`${first.url}/websub`, { method: 'POST', body: new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.callback': callback(n) }) });
-        assert.equal(res.status, 202);
+        assert.equal(res.status, 202, await res.clone().text());
       }
       const listed = async (url: string) => ((await (await fetch(`${url}/api/websub/subscriptions`, { headers: admin })).json()) as { items: unknown[] }).items.length;
       await until(async () => (await listed(first.url)) === SUBSCRIBERS, 'every subscription verified');
