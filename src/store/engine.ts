@@ -5,7 +5,8 @@
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { readDocument, writeDocument } from './json-document.js';
+import { Low } from 'lowdb';
+import { StreamingJSONFile, type SnapshotDocument } from './json-document.js';
 import { Journal, readJournal } from './journal.js';
 
 /** The journal is folded into the snapshots once its current file passes this size. */
@@ -177,15 +178,18 @@ export class StoreEngine {
 
   /** Loads one snapshot; its version on disk is -1 when it did not exist. */
   private async load(snapshot: SnapshotState): Promise<LoadedFile> {
-    const scalars: Record<string, unknown> = {};
-    const exists = await readDocument(path.join(this.dataDir, snapshot.file), {
-      scalar: (key, value) => void (scalars[key] = value),
-      record: (key, value) => {
-        const target = snapshot.collections.includes(key) ? this.collections.get(key) : undefined;
-        if (target) target.collection.put(Object.freeze(value));
-        else this.options.legacy?.[key]?.(value);
-      },
-    });
+    const missing: SnapshotDocument = { scalars: {}, arrays: {} };
+    const file = new Low<SnapshotDocument>(new StreamingJSONFile(path.join(this.dataDir, snapshot.file)), missing);
+    await file.read();
+    const exists = file.data !== missing;
+    const { scalars, arrays } = file.data;
+    for (const [key, records] of Object.entries(arrays)) {
+      const target = snapshot.collections.includes(key) ? this.collections.get(key) : undefined;
+      for (const record of records) {
+        if (target) target.collection.put(Object.freeze(record));
+        else this.options.legacy?.[key]?.(record);
+      }
+    }
     const version = exists ? ((scalars.schemaVersion as number | undefined) ?? 0) : -1;
     if (version > snapshot.version) {
       throw new Error(`store: ${snapshot.file} has schema version ${version}, this Notiziario understands up to ${snapshot.version}`);
@@ -212,7 +216,8 @@ export class StoreEngine {
         .map((snapshot) => ({ snapshot, arrays: Object.fromEntries(snapshot.collections.map((name) => [name, this.collections.get(name)?.collection.records() ?? []])) })),
     }));
     for (const { snapshot, arrays } of plan.dumps) {
-      await writeDocument(path.join(this.dataDir, snapshot.file), { schemaVersion: snapshot.version, journalSeq: plan.seq }, arrays);
+      const file = new Low<SnapshotDocument>(new StreamingJSONFile(path.join(this.dataDir, snapshot.file)), { scalars: { schemaVersion: snapshot.version, journalSeq: plan.seq }, arrays });
+      await file.write();
       snapshot.coveredSeq = plan.seq;
       snapshot.outdated = false;
     }

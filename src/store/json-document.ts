@@ -6,9 +6,39 @@ import { createReadStream } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Adapter } from 'lowdb';
 
 /** How much JSON is built before it is handed to the disk and the event loop gets a turn. */
 const CHUNK_CHARACTERS = 1 << 20;
+
+/** A snapshot as lowdb holds it: the top-level scalars, and each top-level array of records. */
+export interface SnapshotDocument {
+  scalars: Record<string, unknown>;
+  arrays: Record<string, readonly unknown[]>;
+}
+
+/**
+ * lowdb's adapter for a snapshot file, read and written a record at a time: lowdb stays the
+ * JSON store, without the one-string limit of its own adapters (which read and write a file as
+ * one string).
+ */
+export class StreamingJSONFile implements Adapter<SnapshotDocument> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<SnapshotDocument | null> {
+    const scalars: Record<string, unknown> = {};
+    const arrays: Record<string, unknown[]> = {};
+    const exists = await readDocument(this.file, {
+      scalar: (key, value) => void (scalars[key] = value),
+      record: (key, value) => void (arrays[key] ??= []).push(value),
+    });
+    return exists ? { scalars, arrays } : null;
+  }
+
+  write(document: SnapshotDocument): Promise<void> {
+    return writeDocument(this.file, document.scalars, document.arrays);
+  }
+}
 
 export interface DocumentVisitor {
   scalar(key: string, value: unknown): void;
