@@ -99,10 +99,10 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
   }
 
   function candidates(trigger: RunRecord['trigger']): Iterable<DueSubscriber> {
-    const all = ctx.store.newsletter.allSubscribers();
+    const { newsletter } = ctx.store;
+    if (trigger === 'retry') return newsletter.deferredSubscribers().map((subscriber) => ({ subscriber }));
     // NEWSLETTER_CRON serves those who chose no rhythm; a manual run, everyone with something new.
-    const chosen = trigger === 'schedule' ? all.filter((subscriber) => !subscriber.rhythm) : trigger === 'retry' ? all.filter((subscriber) => subscriber.failures > 0) : all;
-    return chosen.map((subscriber) => ({ subscriber }));
+    return keep(newsletter.allSubscribers(), (subscriber) => trigger !== 'schedule' || !subscriber.rhythm);
   }
 
   /** The run of a tick: the due subscribers' deliveries recorded first, then their next times. */
@@ -284,4 +284,9 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, should
   const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
   const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (rejected) throw rejected.reason;
+}
+
+/** The subscribers that `wanted` keeps, as the run walks them (no pass over all of them first). */
+function* keep(subscribers: readonly SubscriberRecord[], wanted: (subscriber: SubscriberRecord) => boolean): Iterable<DueSubscriber> {
+  for (const subscriber of subscribers) if (wanted(subscriber)) yield { subscriber };
 }

@@ -23,6 +23,8 @@ export interface NewsletterStore {
   subscriberByEmail(email: string): SubscriberRecord | undefined;
   /** Every subscriber as of now (a copy, ordered by id): a run walks it in slices. */
   allSubscribers(): readonly SubscriberRecord[];
+  /** Subscribers whose last delivery failed (the retry tick's candidates): an index, not a scan. */
+  deferredSubscribers(): SubscriberRecord[];
   /** Up to `limit` subscribers after `cursor` (ordered by id), of one status if given. */
   pageSubscribers(cursor: string | undefined, limit: number, status?: SubscriberStatus): SubscriberPage;
   /** Pending subscriptions created before `limit`, oldest first: an index, not a scan. */
@@ -68,6 +70,8 @@ export class AddressTakenError extends Error {
 export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers): NewsletterRepository {
   const subscribers = new SubscriberIndex();
   const schedule = new DigestSchedule();
+  /** Ids of subscribers with failed attempts since their last delivery. */
+  const deferred = new Set<string>();
   const runs = new Map<string, RunRecord>();
   /** Addresses being added: two subscriptions at once never create two subscribers. */
   const reservedEmails = new Set<string>();
@@ -76,10 +80,13 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
   const putSubscriber = (record: SubscriberRecord) => {
     subscribers.put(record);
     schedule.put(record);
+    if (record.failures > 0) deferred.add(record.id);
+    else deferred.delete(record.id);
   };
   const deleteSubscriber = (id: string) => {
     subscribers.delete(id);
     schedule.delete(id);
+    deferred.delete(id);
   };
   engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.all() });
   engine.register({ name: 'runs', put: (record) => void runs.set((record as RunRecord).id, record as RunRecord), delete: (id) => void runs.delete(id), records: () => [...runs.values()] });
@@ -133,6 +140,7 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
     subscriberById: (id) => subscribers.byId(id),
     subscriberByEmail: (email) => subscribers.byEmail(email.toLowerCase()),
     allSubscribers: () => subscribers.all(),
+    deferredSubscribers: () => [...deferred].flatMap((id) => subscribers.byId(id) ?? []),
     pageSubscribers: (cursor, limit, status) => subscribers.page(cursor, limit, status),
     pendingCreatedBefore: (limit) => subscribers.pendingCreatedBefore(limit.getTime()),
     async saveSubscribers(added) {
