@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
+import type { FetchLimits } from './ingest/fetch-feed.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createLogger } from './log.js';
 import { hubUrl } from './feeds/feed-urls.js';
@@ -38,6 +39,8 @@ export interface ContextOverrides {
   clock?: Clock;
   log?: Logger;
   mailer?: Mailer;
+  /** Smaller fetch bounds for sources (tests of slow and oversized feeds). */
+  ingestLimits?: FetchLimits;
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -67,7 +70,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   ctx.newsletter = createNewsletterJob(ctx);
   ctx.outbound = createOutbound({ allowPrivateNetworks: config.allowPrivateNetworks });
   ctx.websub = createWebSub({ store: store.websub, articles: store.articles, feeds: ctx.feeds, baseUrl: config.baseUrl, externalHubs: config.websubHubs, outbound: ctx.outbound, clock, log: log.child({ part: 'websub' }) });
-  ctx.ingest = createIngest(ctx);
+  ctx.ingest = createIngest(ctx, overrides.ingestLimits);
   return ctx;
 }
 

@@ -8,12 +8,20 @@ export const MAX_REDIRECTS = 5;
 export const FETCH_TIMEOUT_MS = 20_000;
 export const MAX_FEED_BYTES = 15 * 1024 * 1024;
 
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+export const FETCH_LIMITS: FetchLimits = { timeoutMs: FETCH_TIMEOUT_MS, maxBytes: MAX_FEED_BYTES };
+
 export interface FetchRequest {
   url: string;
   etag?: string;
   lastModified?: string;
   userAgent: string;
   signal?: AbortSignal;
+  limits: FetchLimits;
 }
 
 interface Fetched {
@@ -48,7 +56,7 @@ export async function fetchFeed(outbound: Outbound, request: FetchRequest, now: 
     // Validators belong to the stored URL's answer; after a redirect they still describe the same feed.
     if (request.etag) headers['if-none-match'] = request.etag;
     if (request.lastModified) headers['if-modified-since'] = request.lastModified;
-    const answer = await outbound.send(url, { method: 'GET', headers, signal: request.signal, document: { timeoutMs: FETCH_TIMEOUT_MS, maxBytes: MAX_FEED_BYTES } });
+    const answer = await outbound.send(url, { method: 'GET', headers, signal: request.signal, document: request.limits });
     transferredBytes += answer.transferredBytes;
     const header = (name: string) => [answer.headers[name]].flat()[0];
     if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {

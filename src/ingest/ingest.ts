@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { DEFAULT_BACKFILL, DEFAULT_INTERVAL_MINUTES, FAILING_AFTER, nextFetchAfterFailure, nextFetchAfterSuccess, type FetchHints, type SourceRecord } from '../domain/source.js';
 import { decodeFeed } from './decode-feed.js';
-import { fetchFeed, type FetchResult } from './fetch-feed.js';
+import { FETCH_LIMITS, fetchFeed, type FetchLimits, type FetchResult } from './fetch-feed.js';
 import { importItems } from './import-items.js';
 import { readFeed, type FeedDocument } from './read-items.js';
 
@@ -40,7 +40,7 @@ export interface Ingest {
   stop(): Promise<void>;
 }
 
-export function createIngest(ctx: AppContext): Ingest {
+export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS): Ingest {
   const { store, clock, log } = ctx;
   const sources = store.sources;
   const underWay = new Map<string, Promise<SourceRecord | undefined>>();
@@ -50,7 +50,7 @@ export function createIngest(ctx: AppContext): Ingest {
   let sweep: Promise<void> | undefined;
 
   const fetchOnce = (source: Pick<SourceRecord, 'url' | 'etag' | 'lastModified'>) =>
-    fetchFeed(ctx.outbound, { url: source.url, etag: source.etag, lastModified: source.lastModified, userAgent, signal: aborter.signal }, clock());
+    fetchFeed(ctx.outbound, { url: source.url, etag: source.etag, lastModified: source.lastModified, userAgent, signal: aborter.signal, limits }, clock());
 
   /** One fetch of a source at a time: a second caller joins the fetch under way. */
   function fetchSource(id: string): Promise<SourceRecord | undefined> {

@@ -67,7 +67,7 @@ function readRss(feed: Node, feedUrl: string): FeedDocument {
         title,
         contentHtml: item.content?.encoded ?? item.description ?? '',
         baseUrl: link ?? siteUrl ?? feedUrl,
-        summary: item.content?.encoded && item.description ? plain(item.description) : undefined,
+        summary: item.content?.encoded && item.description ? plain(htmlToText(item.description)) : undefined,
         author: text(item.dc?.creators?.[0] ?? item.authors?.[0] ?? item.author),
         link,
         publishedAt,
