@@ -152,7 +152,9 @@ export function createOutbound(options: { allowPrivateNetworks: boolean }): Outb
           let length = 0;
           let transferredBytes = 0;
           res.on('data', (chunk: Buffer) => void (transferredBytes += chunk.length));
-          const body = request.document ? decoded(res, res.headers['content-encoding']) : res;
+          // A 304 or 204 has no body to decompress, whatever Content-Encoding it repeats.
+          const hasBody = res.statusCode !== 304 && res.statusCode !== 204;
+          const body = request.document && hasBody ? decoded(res, res.headers['content-encoding']) : res;
           body.on('data', (chunk: Buffer) => {
             const room = maxBytes - length;
             if (request.document && chunk.length > room) return fail(new OutboundTooLargeError(target.host, maxBytes));
