@@ -62,7 +62,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     log,
     clock,
     store,
-    feeds: createFeedCache(store.articles, site, clock),
+    feeds: createFeedCache(store.articles, site, clock, (id) => store.sources.byId(id)),
     mailer: overrides.mailer ?? createMailer(config),
     emails,
     background: createBackgroundTasks(log),

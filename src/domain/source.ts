@@ -28,6 +28,8 @@ export interface SourceRecord {
   failures: number;
   /** True once a fetch has parsed the feed: later fetches import every new item. */
   backfilled: boolean;
+  /** Items the first fetch left out (beyond `backfill`): never imported later as if new. */
+  passedOver: string[];
   counts: { seen: number; imported: number; updated: number };
 }
 

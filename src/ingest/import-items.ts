@@ -14,12 +14,16 @@ export interface ImportCounts {
   seen: number;
   imported: number;
   updated: number;
+  /** On a first fetch, the items beyond `backfill`, left out for good. */
+  passedOver: string[];
 }
 
-/** Imports the items (all of them, or the `backfill` newest on a source's first fetch). */
+/** Imports the items (all new ones, or the `backfill` newest on a source's first fetch). */
 export async function importItems(ctx: AppContext, source: SourceRecord, items: FeedItem[], now: Date): Promise<ImportCounts> {
-  const counts: ImportCounts = { seen: items.length, imported: 0, updated: 0 };
-  const chosen = source.backfilled ? items : newestFirst(items, now).slice(0, source.backfill);
+  const passedOver = new Set(source.passedOver);
+  const ordered = source.backfilled ? items.filter((item) => !passedOver.has(item.key)) : newestFirst(items, now);
+  const chosen = source.backfilled ? ordered : ordered.slice(0, source.backfill);
+  const counts: ImportCounts = { seen: items.length, imported: 0, updated: 0, passedOver: source.backfilled ? [] : ordered.slice(source.backfill).map((item) => item.key) };
   // Oldest first: articles imported in one fetch keep their order when dates tie.
   for (const item of chosen.reverse()) {
     try {
@@ -58,7 +62,8 @@ function articleFields(source: SourceRecord, item: FeedItem, now: Date) {
     title,
     contentHtml: content.slice(0, MAX_CONTENT),
     ...(item.summary ? { summary: cut(item.summary, 1000) } : {}),
-    ...(item.author ? { author: cut(item.author, 200) } : {}),
+    // Without a name of its own, an item is its source's, not this site's.
+    author: cut(item.author ?? source.title, 200),
     categories: [...new Set(categories)].slice(0, 12),
     ...(item.imageUrl ? { imageUrl: item.imageUrl } : {}),
     publishedAt: publishedAt(item, now),

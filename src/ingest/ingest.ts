@@ -81,6 +81,7 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
     return sources.update(id, (before) => ({
       ...moved,
       ...(document ? { title: document.title, siteUrl: document.siteUrl ?? null, backfilled: true } : {}),
+      ...(counts && !before.backfilled ? { passedOver: counts.passedOver } : {}),
       ...(result.kind === 'document' ? { etag: result.etag, lastModified: result.lastModified } : {}),
       state: 'active',
       failures: 0,
@@ -148,11 +149,12 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
         lastError: null,
         failures: 0,
         backfilled: false,
+        passedOver: [],
         counts: { seen: 0, imported: 0, updated: 0 },
       };
       await sources.save(source);
       // Counted as the source's fetch under way: a fetch asked for meanwhile joins this one.
-      const imported = importItems(ctx, source, document.items, now).then((counts) => sources.update(source.id, () => ({ backfilled: true, counts })));
+      const imported = importItems(ctx, source, document.items, now).then(({ passedOver, ...counts }) => sources.update(source.id, () => ({ backfilled: true, passedOver, counts })));
       underWay.set(source.id, imported.finally(() => underWay.delete(source.id)));
       return (await imported)!;
     },

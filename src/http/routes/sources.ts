@@ -31,7 +31,7 @@ const deleteQuery = z.object({ articles: z.enum(['keep', 'delete']).default('kee
 
 /** A source as the API shows it (validators and internal flags left out). */
 function presentSource(ctx: AppContext, source: SourceRecord) {
-  const { etag: _etag, lastModified: _lastModified, backfilled: _backfilled, ...shown } = source;
+  const { etag: _etag, lastModified: _lastModified, backfilled: _backfilled, passedOver: _passedOver, ...shown } = source;
   return { ...shown, links: { self: `${ctx.config.baseUrl}/api/sources/${source.id}` } };
 }
 
