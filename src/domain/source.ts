@@ -31,6 +31,19 @@ export interface SourceRecord {
   /** Items the first fetch left out (beyond `backfill`): never imported later as if new. */
   passedOver: string[];
   counts: { seen: number; imported: number; updated: number };
+  /** WebSub: the hub the feed names, once subscribed to (see ingest/push.ts). */
+  push?: SourcePush;
+}
+
+export interface SourcePush {
+  hub: string;
+  /** The topic URL as the feed names itself (its rel=self). */
+  topic: string;
+  /** Shared with the hub: its pushes are signed with it. */
+  secret: string;
+  /** `requested` until the hub's verification arrives; `active` while the lease lasts. */
+  state: 'requested' | 'active';
+  leaseEndsAt: string | null;
 }
 
 export const DEFAULT_INTERVAL_MINUTES = 30;
@@ -50,8 +63,10 @@ export interface FetchHints {
   retryAfterSeconds?: number;
 }
 
-/** After a fetch that worked (200 or 304): the largest of the interval and what the feed asked, at most a day. */
-export function nextFetchAfterSuccess(source: Pick<SourceRecord, 'intervalMinutes'>, hints: FetchHints, now: Date): Date {
+/** After a fetch that worked (200 or 304): the largest of the interval and what the feed asked, at most a day; a day while pushes arrive. */
+export function nextFetchAfterSuccess(source: Pick<SourceRecord, 'intervalMinutes' | 'push'>, hints: FetchHints, now: Date): Date {
+  // While the hub pushes every change, polling is a safety net only.
+  if (isPushed(source, now)) return new Date(now.getTime() + MAX_DELAY_MS);
   const delays = [source.intervalMinutes * MINUTE, (hints.ttlMinutes ?? 0) * MINUTE, (hints.maxAgeSeconds ?? 0) * 1000, (hints.retryAfterSeconds ?? 0) * 1000];
   return new Date(now.getTime() + Math.min(MAX_DELAY_MS, Math.max(...delays)));
 }
@@ -75,4 +90,9 @@ export function retryAfterSeconds(header: string | undefined, now: Date): number
 export function maxAgeSeconds(header: string | undefined): number | undefined {
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)/i.exec(header ?? '');
   return match ? Number(match[1]) : undefined;
+}
+
+/** True while a hub's lease on this source's pushes lasts. */
+export function isPushed(source: Pick<SourceRecord, 'push'>, now: Date): boolean {
+  return source.push?.state === 'active' && !!source.push.leaseEndsAt && Date.parse(source.push.leaseEndsAt) > now.getTime();
 }

@@ -6,7 +6,9 @@ import type { AppContext } from '../context.js';
 import { DEFAULT_BACKFILL, DEFAULT_INTERVAL_MINUTES, FAILING_AFTER, nextFetchAfterFailure, nextFetchAfterSuccess, type FetchHints, type SourceRecord } from '../domain/source.js';
 import { decodeFeed } from './decode-feed.js';
 import { FETCH_LIMITS, fetchFeed, type FetchLimits, type FetchResult } from './fetch-feed.js';
-import { importItems } from './import-items.js';
+import { createKeyedQueue } from '../store/keyed-queue.js';
+import { importItems, type ImportCounts } from './import-items.js';
+import { askHub, callbackPath, needsRenewal, newPush, signatureValid, verify } from './push.js';
 import { readFeed, type FeedDocument } from './read-items.js';
 
 /** How often due sources are looked at (the shortest interval is 5 minutes). */
@@ -34,7 +36,11 @@ export interface Ingest {
   change(id: string, changes: SourceChanges): Promise<SourceRecord | undefined>;
   /** Stops a source; its articles stay unless `deleteArticles`. */
   remove(id: string, deleteArticles: boolean): Promise<boolean>;
-  /** What the timer does: fetches every source that is due, FETCH_CONCURRENCY at a time. */
+  /** A hub's verification GET at a source's callback: the challenge to echo, or undefined (404). */
+  verifyCallback(id: string, query: Record<string, unknown>): Promise<string | undefined>;
+  /** A hub's push: imported when signed with the source's secret, else ignored (false). */
+  receivePush(id: string, body: Buffer, contentType: string, signature: string | undefined): Promise<boolean>;
+  /** What the timer does: fetches every source that is due, FETCH_CONCURRENCY at a time; renews leases. */
   runDueWork(): Promise<void>;
   start(): void;
   stop(): Promise<void>;
@@ -44,6 +50,9 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
   const { store, clock, log } = ctx;
   const sources = store.sources;
   const underWay = new Map<string, Promise<SourceRecord | undefined>>();
+  /** Imports of one source (fetched or pushed) one after another: an item never becomes two articles. */
+  const exclusive = createKeyedQueue();
+  const callbackUrl = (id: string) => ctx.config.baseUrl + callbackPath(id);
   const aborter = new AbortController();
   const userAgent = `Notiziario feed fetcher (+${ctx.config.baseUrl})`;
   let timer: NodeJS.Timeout | undefined;
@@ -56,7 +65,7 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
   function fetchSource(id: string): Promise<SourceRecord | undefined> {
     const running = underWay.get(id);
     if (running) return running;
-    const work = fetchAndImport(id).finally(() => underWay.delete(id));
+    const work = exclusive(id, () => fetchAndImport(id)).finally(() => underWay.delete(id));
     underWay.set(id, work);
     return work;
   }
@@ -77,6 +86,7 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
     if (result.kind === 'gone') return sources.update(id, () => ({ ...moved, state: 'gone', lastFetchAt: now.toISOString(), lastError: `${source.url} answered 410: the feed is gone` }));
     if (result.kind === 'failed') return failed(id, result.reason, result.hints, moved);
     const counts = document ? await importItems(ctx, source, document.items, now) : undefined;
+    if (document) await offerPush(id, result.hubs[0] ?? document.hubs[0], result.selfUrl ?? document.selfUrl ?? result.url);
     const hints: FetchHints = { ...result.hints, ttlMinutes: document?.ttlMinutes };
     return sources.update(id, (before) => ({
       ...moved,
@@ -88,8 +98,33 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
       lastError: null,
       lastFetchAt: now.toISOString(),
       nextFetchAt: nextFetchAfterSuccess(before, hints, now).toISOString(),
-      counts: counts ? { seen: counts.seen, imported: before.counts.imported + counts.imported, updated: before.counts.updated + counts.updated } : before.counts,
+      counts: counts ? added(before.counts, counts) : before.counts,
     }));
+  }
+
+  const added = (before: SourceRecord['counts'], counts: ImportCounts) => ({ seen: counts.seen, imported: before.imported + counts.imported, updated: before.updated + counts.updated });
+
+  /** Subscribes to the hub a feed names, unless already subscribed there for that topic. */
+  async function offerPush(id: string, hub: string | undefined, topic: string): Promise<void> {
+    const push = sources.byId(id)?.push;
+    if (!hub || (push?.hub === hub && push.topic === topic)) return;
+    // Saved before asking: the hub may verify before it answers the request.
+    const requested = newPush(hub, topic);
+    await sources.update(id, () => ({ push: requested }));
+    try {
+      await askHub(ctx.outbound, requested, callbackUrl(id), 'subscribe', aborter.signal);
+    } catch (err) {
+      log.info({ err, source: id, hub }, 'ingest: the hub did not take the subscription; the source is polled');
+      await sources.update(id, () => ({ push: undefined }));
+    }
+  }
+
+  async function renewLeases(): Promise<void> {
+    const now = clock();
+    for (const source of sources.all()) {
+      if (!source.push || !needsRenewal(source.push, now)) continue;
+      await askHub(ctx.outbound, source.push, callbackUrl(source.id), 'subscribe', aborter.signal).catch((err: unknown) => log.info({ err, source: source.id }, 'ingest: a lease could not be renewed; polling takes over when it ends'));
+    }
   }
 
   function failed(id: string, reason: string, hints: FetchHints, moved: Partial<SourceRecord> = {}): Promise<SourceRecord | undefined> {
@@ -116,6 +151,7 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
       while (next < due.length) await fetchSource(due[next++]!.id);
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, due.length) }, worker));
+    await renewLeases();
   }
 
   return {
@@ -154,7 +190,12 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
       };
       await sources.save(source);
       // Counted as the source's fetch under way: a fetch asked for meanwhile joins this one.
-      const imported = importItems(ctx, source, document.items, now).then(({ passedOver, ...counts }) => sources.update(source.id, () => ({ backfilled: true, passedOver, counts })));
+      const imported = exclusive(source.id, async () => {
+        const { passedOver, ...counts } = await importItems(ctx, source, document.items, now);
+        await sources.update(source.id, () => ({ backfilled: true, passedOver, counts }));
+        await offerPush(source.id, result.hubs[0] ?? document.hubs[0], result.selfUrl ?? document.selfUrl ?? result.url);
+        return sources.byId(source.id);
+      });
       underWay.set(source.id, imported.finally(() => underWay.delete(source.id)));
       return (await imported)!;
     },
@@ -166,10 +207,32 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
         return { ...fields, ...(active ? { state: 'active', failures: 0, nextFetchAt: clock().toISOString() } : {}), ...(fields.intervalMinutes && before.state === 'active' ? { nextFetchAt: clock().toISOString() } : {}) };
       }),
     async remove(id, deleteArticles) {
-      if (!sources.byId(id)) return false;
+      const source = sources.byId(id);
+      if (!source) return false;
       await underWay.get(id)?.catch(() => undefined);
       await sources.remove(id);
+      if (source.push) await askHub(ctx.outbound, source.push, callbackUrl(id), 'unsubscribe', aborter.signal).catch((err: unknown) => log.info({ err, source: id }, 'ingest: the hub did not take the unsubscription; its lease runs out'));
       if (deleteArticles) for (const article of store.articles.ofSource(id)) await store.articles.remove(article.id);
+      return true;
+    },
+    async verifyCallback(id, query) {
+      const answer = verify(sources.byId(id), query, clock());
+      if (answer?.push) await sources.update(id, () => ({ push: answer.push }));
+      return answer?.challenge;
+    },
+    async receivePush(id, body, contentType, signature) {
+      const source = sources.byId(id);
+      if (!source?.push || !signatureValid(source.push.secret, signature, body)) {
+        log.warn({ source: id }, 'ingest: a push without a valid signature was ignored');
+        return false;
+      }
+      await exclusive(id, async () => {
+        const current = sources.byId(id);
+        if (!current) return;
+        const document = readFeed(decodeFeed(body, contentType), current.url);
+        const counts = await importItems(ctx, current, document.items, clock());
+        await sources.update(id, (before) => ({ counts: added(before.counts, counts), lastError: null }));
+      }).catch((err: unknown) => log.warn({ err, source: id }, 'ingest: a signed push could not be read; the next fetch catches up'));
       return true;
     },
     runDueWork,

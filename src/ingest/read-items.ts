@@ -27,8 +27,9 @@ export interface FeedDocument {
   siteUrl: string | undefined;
   /** RSS `ttl`, in minutes. */
   ttlMinutes?: number;
-  /** WebSub hubs the feed names (atom:link rel="hub"). */
+  /** WebSub hubs the feed names (atom:link rel="hub"), and its own URL (rel="self"). */
   hubs: string[];
+  selfUrl?: string;
   items: FeedItem[];
 }
 
@@ -58,6 +59,7 @@ function readRss(feed: Node, feedUrl: string): FeedDocument {
     siteUrl,
     ttlMinutes: typeof feed.ttl === 'number' ? feed.ttl : undefined,
     hubs: links(feed.atom?.links, 'hub', feedUrl),
+    selfUrl: links(feed.atom?.links, 'self', feedUrl)[0],
     items: (feed.items ?? []).map((item: Node) => {
       const link = absolute(item.link ?? item.rdf?.about, siteUrl ?? feedUrl);
       const title = plain(item.title ?? item.dc?.titles?.[0]);
@@ -85,6 +87,7 @@ function readAtom(feed: Node, feedUrl: string): FeedDocument {
     title: textConstruct(feed.title) || feedUrl,
     siteUrl,
     hubs: links(feed.links, 'hub', feedBase),
+    selfUrl: links(feed.links, 'self', feedBase)[0],
     items: (feed.entries ?? []).map((entry: Node) => {
       const base = absolute(entry.xml?.base, feedBase) ?? feedBase;
       const link = links(entry.links, 'alternate', base)[0];
@@ -113,6 +116,7 @@ function readJson(feed: Node, feedUrl: string): FeedDocument {
     title: plain(feed.title) || feedUrl,
     siteUrl,
     hubs: (feed.hubs ?? []).filter((hub: Node) => /websub|pubsubhubbub/i.test(hub.type ?? '')).map((hub: Node) => hub.url),
+    selfUrl: absolute(feed.feed_url, feedUrl),
     items: (feed.items ?? []).map((item: Node) => {
       const link = absolute(item.url ?? item.external_url, siteUrl ?? feedUrl);
       const title = plain(item.title);

@@ -1,9 +1,11 @@
 // /api/sources: the feeds published elsewhere that Notiziario fetches and imports (admin only).
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { MIN_INTERVAL_MINUTES, type SourceRecord } from '../../domain/source.js';
+import { MAX_FEED_BYTES } from '../../ingest/fetch-feed.js';
 import { SourceRefusedError } from '../../ingest/ingest.js';
+import { callbackPath } from '../../ingest/push.js';
 import type { AdminCheck } from '../auth.js';
 import { HttpError, parseInput } from '../errors.js';
 import { jsonBody, parseJson } from '../json-body.js';
@@ -29,11 +31,17 @@ const changeSchema = z.strictObject({
 
 const deleteQuery = z.object({ articles: z.enum(['keep', 'delete']).default('keep') });
 
-/** A source as the API shows it (validators and internal flags left out). */
+/** A source as the API shows it (validators, internal flags and the hub's secret left out). */
 function presentSource(ctx: AppContext, source: SourceRecord) {
-  const { etag: _etag, lastModified: _lastModified, backfilled: _backfilled, passedOver: _passedOver, ...shown } = source;
-  return { ...shown, links: { self: `${ctx.config.baseUrl}/api/sources/${source.id}` } };
+  const { etag: _etag, lastModified: _lastModified, backfilled: _backfilled, passedOver: _passedOver, push, ...shown } = source;
+  return {
+    ...shown,
+    push: push ? { hub: push.hub, topic: push.topic, state: push.state, leaseEndsAt: push.leaseEndsAt } : null,
+    links: { self: `${ctx.config.baseUrl}/api/sources/${source.id}` },
+  };
 }
+
+const pushBody = express.raw({ type: () => true, limit: MAX_FEED_BYTES });
 
 export function sourceRoutes(ctx: AppContext, auth: AdminCheck): Router {
   const router = Router();
@@ -75,6 +83,21 @@ export function sourceRoutes(ctx: AppContext, auth: AdminCheck): Router {
     found(req.params.id as string);
     const source = (await ctx.ingest.fetchNow(req.params.id as string)) ?? notFound(req.params.id as string);
     res.json(presentSource(ctx, source));
+  });
+
+  // WebSub callbacks for sources whose feed names a hub (see ingest/push.ts).
+  router.get(callbackPath(':id'), async (req, res) => {
+    const challenge = await ctx.ingest.verifyCallback(req.params.id as string, req.query);
+    if (challenge === undefined) return void res.status(404).type('text/plain').send('No such subscription');
+    res.status(200).type('text/plain').send(challenge);
+  });
+
+  router.post(callbackPath(':id'), pushBody, async (req, res) => {
+    if (!ctx.store.sources.byId(req.params.id as string)) return void res.status(410).type('text/plain').send('This source was removed');
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // A bad signature is ignored, and answered like a good one (WebSub §8): the sender learns nothing.
+    await ctx.ingest.receivePush(req.params.id as string, body, req.get('content-type') ?? '', req.get('x-hub-signature'));
+    res.status(202).end();
   });
 
   return router;
