@@ -68,6 +68,16 @@ describe('ingest: WebSub push from the upstream hub', () => {
     }
   });
 
+  it('the lease is renewed a day before it ends', async () => {
+    const lease = service.ctx.store.sources.byId(sourceId)!.push!.leaseEndsAt!;
+    service.clock.set(new Date(Date.parse(lease) - 12 * 60 * 60_000));
+    upstream.clock.set(service.clock());
+    await service.ctx.ingest.runDueWork();
+    await upstream.ctx.websub.idle();
+    const renewed = service.ctx.store.sources.byId(sourceId)!.push!.leaseEndsAt!;
+    assert.ok(Date.parse(renewed) > Date.parse(lease) + 5 * 24 * 60 * 60_000, `${renewed} is well after ${lease}`);
+  });
+
   it('deleting the source unsubscribes from the hub', async () => {
     assert.equal((await service.request(`/api/sources/${sourceId}`, { method: 'DELETE', admin: true })).status, 204);
     await upstream.ctx.websub.idle();
