@@ -135,6 +135,25 @@ describe('ingest: fetching', () => {
     }
   });
 
+  it('the admin lists, reads and changes sources: PATCH sets the interval and categories, state "active" tries a failing one again at once', async () => {
+    upstream.set('/listed.xml', feedWithEtag(fixture('rdf.xml'), 'application/rss+xml', '"l1"'));
+    const created = await (await add('/listed.xml', { intervalMinutes: 15 })).json();
+    const list = await (await service.request('/api/sources', { admin: true })).json();
+    const listed = list.items.find((one: { id: string }) => one.id === created.id);
+    assert.deepEqual(Object.keys(listed).sort(), ['backfill', 'categories', 'counts', 'createdAt', 'failures', 'id', 'intervalMinutes', 'keepCategories', 'lastError', 'lastFetchAt', 'links', 'nextFetchAt', 'push', 'siteUrl', 'state', 'title', 'url']);
+    assert.deepEqual(listed.counts, { seen: 1, imported: 1, updated: 0 });
+    const changed = await service.request(`/api/sources/${created.id}`, { method: 'PATCH', admin: true, json: { intervalMinutes: 60, categories: ['Tech'] } });
+    assert.equal(changed.status, 200);
+    assert.deepEqual((await changed.json()).categories, ['Tech']);
+    const tooOften = await service.request(`/api/sources/${created.id}`, { method: 'PATCH', admin: true, json: { intervalMinutes: 1 } });
+    assert.equal(tooOften.status, 422);
+    await service.ctx.store.sources.update(created.id, () => ({ state: 'failing', failures: 10, nextFetchAt: '2026-11-28T09:00:00.000Z' }));
+    const revived = await (await service.request(`/api/sources/${created.id}`, { method: 'PATCH', admin: true, json: { state: 'active' } })).json();
+    assert.equal(revived.state, 'active');
+    assert.equal(revived.nextFetchAt, service.clock().toISOString());
+    assert.equal((await service.request('/api/sources/no-such-source', { admin: true })).status, 404);
+  });
+
   it('the sources API is for the admin only', async () => {
     assert.equal((await service.request('/api/sources')).status, 401);
     assert.equal((await service.request('/api/sources', { method: 'POST', json: { url: `${upstream.url}/x` } })).status, 401);
