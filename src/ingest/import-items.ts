@@ -38,7 +38,8 @@ export async function importItems(ctx: AppContext, source: SourceRecord, items: 
 
 async function importItem(ctx: AppContext, source: SourceRecord, item: FeedItem, now: Date): Promise<'imported' | 'updated' | undefined> {
   const fields = articleFields(source, item, now);
-  const hash = createHash('sha256').update(JSON.stringify(fields)).digest('base64url');
+  // The item's own date, not the one given to an undated item: seeing it again later is no change.
+  const hash = createHash('sha256').update(JSON.stringify({ ...fields, publishedAt: item.publishedAt ?? item.updatedAt ?? null })).digest('base64url');
   const origin = { source: { id: source.id, item: item.key, hash }, ...(item.link ? { originalUrl: item.link } : {}) };
   const existing = ctx.store.articles.bySourceItem(source.id, item.key);
   if (existing?.source?.hash === hash) return undefined;

@@ -201,10 +201,10 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
     },
     fetchNow: fetchSource,
     change: (id, changes) =>
-      sources.update(id, (before) => {
+      sources.update(id, () => {
         const { active, ...fields } = changes;
-        // Asking a failing or gone source to be active again fetches it at the next sweep.
-        return { ...fields, ...(active ? { state: 'active', failures: 0, nextFetchAt: clock().toISOString() } : {}), ...(fields.intervalMinutes && before.state === 'active' ? { nextFetchAt: clock().toISOString() } : {}) };
+        // A new interval counts from the next fetch; a failing or gone source asked to be active is fetched at the next sweep.
+        return { ...fields, ...(active ? { state: 'active', failures: 0, nextFetchAt: clock().toISOString() } : {}) };
       }),
     async remove(id, deleteArticles) {
       const source = sources.byId(id);

@@ -105,10 +105,17 @@ describe('ingest: feed formats', () => {
   });
 
   it('a malformed feed is read as far as it goes: an undated item is dated when first seen', async () => {
-    const [article] = (await addSource('malformed.xml', 'application/rss+xml')).articles;
+    const { source, articles } = await addSource('malformed.xml', 'application/rss+xml');
+    const [article] = articles;
     assert.equal(article!.title, 'Unescaped & ampersand');
     assert.equal(article!.contentHtml, '<p>Unclosed <b>bold</b></p>');
     assert.equal(article!.publishedAt, service.clock().toISOString());
+    // Seen again later (without its ETag): the same item, not an update.
+    service.clock.advance(60 * 60_000);
+    await service.ctx.store.sources.update(source.id, () => ({ etag: undefined }));
+    const again = await service.ctx.ingest.fetchNow(source.id);
+    assert.deepEqual(again!.counts, { seen: 1, imported: 1, updated: 0 });
+    assert.equal(service.ctx.store.articles.byId(article!.id)!.publishedAt, article!.publishedAt);
   });
 
   it('something that is no feed is refused with a problem saying so, and no source is kept', async () => {
