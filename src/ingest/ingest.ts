@@ -178,8 +178,6 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
         backfill: input.backfill ?? DEFAULT_BACKFILL,
         state: 'active',
         createdAt: now.toISOString(),
-        ...(result.etag ? { etag: result.etag } : {}),
-        ...(result.lastModified ? { lastModified: result.lastModified } : {}),
         lastFetchAt: now.toISOString(),
         nextFetchAt: nextFetchAfterSuccess({ intervalMinutes }, { ...result.hints, ttlMinutes: document.ttlMinutes }, now).toISOString(),
         lastError: null,
@@ -192,7 +190,8 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
       // Counted as the source's fetch under way: a fetch asked for meanwhile joins this one.
       const imported = exclusive(source.id, async () => {
         const { passedOver, ...counts } = await importItems(ctx, source, document.items, now);
-        await sources.update(source.id, () => ({ backfilled: true, passedOver, counts }));
+        // The validators only once the items are in: after a crash before this, the next fetch gets them all again.
+        await sources.update(source.id, () => ({ backfilled: true, passedOver, counts, etag: result.etag, lastModified: result.lastModified }));
         await offerPush(source.id, result.hubs[0] ?? document.hubs[0], result.selfUrl ?? document.selfUrl ?? result.url);
         return sources.byId(source.id);
       });
