@@ -6,6 +6,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { benchFeedBuild, benchFeedServing } from './feeds.js';
 import { removeTempDirs } from './fixtures.js';
 import { benchHostileInput } from './hostile.js';
+import { benchIngest } from './ingest.js';
 import { benchNewsletter } from './newsletter.js';
 import { benchNewsletterRhythms } from './newsletter-rhythms.js';
 import { createReport, type BenchPart } from './report.js';
@@ -24,6 +25,7 @@ const PARTS: BenchPart[] = [
   benchStoreGrowth, // 8: subscriber changes, feeds, article writes, start-up and memory as the store grows
   benchStoreHuge, // 9: a store past 512 MB in the previous layout (only with BENCH_STORE_HUGE_ARTICLES)
   benchWebSub, // 10: pushing a new article to 1,000 WebSub subscribers, and the feed's req/s meanwhile
+  benchIngest, // 11: 200 sources × 50 items from a loopback upstream: first cycle items/s, second cycle all 304, memory
 ];
 
 /** The parts named on the command line (by a word of their function name), or all of them. */

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
+import type { FetchLimits } from './ingest/fetch-feed.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createLogger } from './log.js';
 import { hubUrl } from './feeds/feed-urls.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -29,12 +31,16 @@ export interface AppContext {
   /** Every request to a URL that someone else supplied goes through this. */
   outbound: Outbound;
   websub: WebSub;
+  /** Sources: feeds published elsewhere, fetched and imported as articles. */
+  ingest: Ingest;
 }
 
 export interface ContextOverrides {
   clock?: Clock;
   log?: Logger;
   mailer?: Mailer;
+  /** Smaller fetch bounds for sources (tests of slow and oversized feeds). */
+  ingestLimits?: FetchLimits;
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -56,7 +62,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     log,
     clock,
     store,
-    feeds: createFeedCache(store.articles, site, clock),
+    feeds: createFeedCache(store.articles, site, clock, (id) => store.sources.byId(id)),
     mailer: overrides.mailer ?? createMailer(config),
     emails,
     background: createBackgroundTasks(log),
@@ -64,11 +70,13 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   ctx.newsletter = createNewsletterJob(ctx);
   ctx.outbound = createOutbound({ allowPrivateNetworks: config.allowPrivateNetworks });
   ctx.websub = createWebSub({ store: store.websub, articles: store.articles, feeds: ctx.feeds, baseUrl: config.baseUrl, externalHubs: config.websubHubs, outbound: ctx.outbound, clock, log: log.child({ part: 'websub' }) });
+  ctx.ingest = createIngest(ctx, overrides.ingestLimits);
   return ctx;
 }
 
-/** Releases what the context holds: WebSub pushes, background mail, SMTP connections, the store (flushed, unlocked). */
+/** Releases what the context holds: fetches of sources, WebSub pushes, background mail, SMTP connections, the store (flushed, unlocked). */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.ingest.stop();
   await ctx.websub.stop();
   await ctx.background.idle();
   ctx.mailer.close();

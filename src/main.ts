@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const http = await startServer(ctx);
   const schedule = scheduleNewsletter(ctx);
   ctx.websub.start();
+  ctx.ingest.start();
   ctx.log.info({ url: http.url, baseUrl: config.baseUrl, dataDir: config.dataDir, mail: config.smtpUrl ? 'smtp' : 'outbox' }, 'notiziario is listening');
   if (config.adminTokenFile) ctx.log.info({ file: config.adminTokenFile }, 'admin token saved here (mode 0600); send it as Authorization: Bearer …');
   ctx.log.info({ cron: config.newsletterCron, timezone: config.timezone, next: schedule.digest.getNextRun() }, 'newsletter scheduled');

@@ -7,7 +7,10 @@ import { HttpError, type FieldError } from '../http/errors.js';
 import type { ArticleFields } from '../store/articles.js';
 import { offLoop } from './clean-off-loop.js';
 
-export async function createArticle(ctx: AppContext, input: CreateArticleInput): Promise<ArticleRecord> {
+/** Where an ingested article came from (ingest/): stored with it, in the same write. */
+export type ArticleOriginFields = Pick<ArticleFields, 'source' | 'originalUrl'>;
+
+export async function createArticle(ctx: AppContext, input: CreateArticleInput, origin: ArticleOriginFields = {}): Promise<ArticleRecord> {
   const content = await cleanOrRefuse(input.contentHtml, input.summary);
   // After the wait for the worker thread, so that the related articles still exist.
   checkRelated(ctx, input.related);
@@ -22,11 +25,12 @@ export async function createArticle(ctx: AppContext, input: CreateArticleInput):
     updatedAt: now,
     status: input.status,
     ...(input.related ? { related: input.related } : {}),
+    ...origin,
   };
   return withSummaryKnown(await ctx.store.articles.create(fields));
 }
 
-export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput): Promise<ArticleRecord> {
+export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput, origin: ArticleOriginFields = {}): Promise<ArticleRecord> {
   const articles = ctx.store.articles;
   const before = articles.byId(id);
   if (!before) throw HttpError.notFound(`There is no article with id ${id}`);
@@ -35,7 +39,7 @@ export async function updateArticle(ctx: AppContext, id: string, input: UpdateAr
   // Cleaning large content waits for a worker thread: another write may have come first.
   if (articles.byId(id) !== before) throw new HttpError(409, 'Conflict', 'The article changed or was deleted while this change was processed; read it and send the change again');
   checkRelated(ctx, input.related ?? undefined, before.slug);
-  const changes: Partial<ArticleFields> = { ...plain, ...content, updatedAt: ctx.clock().toISOString() };
+  const changes: Partial<ArticleFields> = { ...plain, ...content, ...origin, updatedAt: ctx.clock().toISOString() };
   if (!content && summary !== undefined) changes.summary = summary;
   if (categories) changes.categories = articles.ensureCategories(categories);
   if (publishedAt) changes.publishedAt = toIsoDate(publishedAt);

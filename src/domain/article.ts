@@ -27,15 +27,31 @@ export interface ArticleRecord {
   status: ArticleStatus;
   /** Slugs chosen by the editor; absent means "derive from shared categories". */
   related?: string[];
+  /** For an article ingested from a source: which source and which of its items (see ingest/). */
+  source?: ArticleOrigin;
+  /** The article's address at its source, for an ingested article. */
+  originalUrl?: string;
+}
+
+export interface ArticleOrigin {
+  /** The source's id. */
+  id: string;
+  /** The item's identity within its source (guid / id, else link, else a hash of title and date). */
+  item: string;
+  /** A hash of what was imported: an item whose hash changed updates its article. */
+  hash: string;
 }
 
 /** An article as the API shows it. */
-export interface ArticleView extends Omit<ArticleRecord, 'categories' | 'related' | 'imageUrl'> {
+export interface ArticleView extends Omit<ArticleRecord, 'categories' | 'related' | 'imageUrl' | 'source' | 'originalUrl'> {
   categories: Category[];
   /** Every field of the contract is present: `null` when the article has no image. */
   imageUrl: string | null;
   url: string;
   related: string[];
+  /** Where an ingested article came from; `null` for an article written here. */
+  source: { id: string; title: string; url: string } | null;
+  originalUrl: string | null;
 }
 
 export function isDue(article: ArticleRecord, now: Date): boolean {

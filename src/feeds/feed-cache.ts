@@ -3,6 +3,7 @@
 // pages at the moment it becomes due.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../context.js';
+import type { ArticleRecord } from '../domain/article.js';
 import { HttpError } from '../http/errors.js';
 import { SITE_SCOPE, type ArticleStore } from '../store/articles.js';
 import { articleUrl, FEED_CONTENT_TYPES, feedPath, scopePath, type FeedFormat } from './feed-urls.js';
@@ -47,7 +48,10 @@ export interface FeedCache {
   readonly renders: number;
 }
 
-export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Clock): FeedCache {
+/** The source an ingested article came from, if it is still there (its title and feed URL). */
+export type SourceOf = (id: string) => { title: string; url: string } | undefined;
+
+export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Clock, sourceOf: SourceOf = () => undefined): FeedCache {
   const scopes = new Map<string, Map<string, CacheEntry>>();
   let renders = 0;
 
@@ -56,7 +60,7 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
   });
 
   function render(scope: string, format: FeedFormat, page: number, now: Date, previous?: CacheEntry): CacheEntry {
-    const feedPage = buildPage(store, site, scope, format, page, now);
+    const feedPage = buildPage(store, site, sourceOf, scope, format, page, now);
     const body = Buffer.from(renderFeed(format, feedPage));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     renders += 1;
@@ -97,11 +101,16 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
 }
 
 /** RFC 8288 links for WebSub discovery (section 4): every hub, then the topic's own URL. */
+function originOf(article: ArticleRecord, sourceOf: SourceOf): Pick<FeedEntry, 'origin'> {
+  const source = article.source && sourceOf(article.source.id);
+  return source ? { origin: { title: source.title, feedUrl: source.url, ...(article.originalUrl ? { originalUrl: article.originalUrl } : {}) } } : {};
+}
+
 function discoveryLinks(site: SiteInfo, scope: string, format: FeedFormat): string {
   return [...site.hubs.map((hub) => `<${hub}>; rel="hub"`), `<${site.baseUrl + feedPath(scope, format)}>; rel="self"`].join(', ');
 }
 
-function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: FeedFormat, page: number, now: Date): FeedPage {
+function buildPage(store: ArticleStore, site: SiteInfo, sourceOf: SourceOf, scope: string, format: FeedFormat, page: number, now: Date): FeedPage {
   const lastPage = Math.max(1, Math.ceil(store.countDue(scope, now) / site.feedPageSize));
   if (page > lastPage) throw HttpError.notFound(`This feed has ${lastPage} page${lastPage > 1 ? 's' : ''}`);
   const category = store.category(scope);
@@ -116,6 +125,7 @@ function buildPage(store: ArticleStore, site: SiteInfo, scope: string, format: F
     imageUrl: article.imageUrl,
     publishedAt: new Date(article.publishedAt),
     updatedAt: new Date(article.updatedAt),
+    ...originOf(article, sourceOf),
   }));
   return {
     title: category ? `${category.name} · ${site.title}` : site.title,

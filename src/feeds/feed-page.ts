@@ -15,6 +15,14 @@ export interface FeedEntry {
   imageUrl?: string;
   publishedAt: Date;
   updatedAt: Date;
+  /** For an article ingested from a source: that feed's title and URL, and the item's own URL. */
+  origin?: FeedOrigin;
+}
+
+export interface FeedOrigin {
+  title: string;
+  feedUrl: string;
+  originalUrl?: string;
 }
 
 export interface FeedPage {

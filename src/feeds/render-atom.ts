@@ -1,6 +1,6 @@
 // Atom 1.0 (RFC 4287), with RFC 5005 paging links. Titles, summaries and names are plain text
 // (type="text"): readers that show `type="html"` titles raw would show entities.
-import { GENERATOR, imageType, lastUpdate, pagingLinks, type FeedEntry, type FeedPage } from './feed-page.js';
+import { GENERATOR, imageType, lastUpdate, pagingLinks, type FeedEntry, type FeedOrigin, type FeedPage } from './feed-page.js';
 import { cdata, element, renderXmlDocument, type XmlElement } from './xml.js';
 
 const PLAIN = { type: 'text' };
@@ -38,5 +38,17 @@ function atomEntry(entry: FeedEntry, categoryScheme: string): XmlElement {
     ...entry.categories.map((category) => element('category', { term: category.slug, label: category.name, scheme: categoryScheme })),
     element('summary', PLAIN, entry.summary),
     element('content', { type: 'html' }, cdata(entry.contentHtml)),
+    ...(entry.origin ? [atomSource(entry.origin)] : []),
+  );
+}
+
+/** RFC 4287 4.2.11: the feed an entry was copied from, and (as `via`) the entry's page there. */
+function atomSource(origin: FeedOrigin): XmlElement {
+  return element(
+    'source',
+    {},
+    element('title', PLAIN, origin.title),
+    element('link', { rel: 'self', href: origin.feedUrl }),
+    ...(origin.originalUrl ? [element('link', { rel: 'via', href: origin.originalUrl })] : []),
   );
 }

@@ -16,6 +16,7 @@ export function renderJsonFeed(page: FeedPage): string {
     items: page.entries.map((entry) => ({
       id: `urn:uuid:${entry.id}`,
       url: entry.url,
+      ...(entry.origin?.originalUrl ? { external_url: entry.origin.originalUrl } : {}),
       title: entry.title,
       summary: entry.summary,
       content_html: entry.contentHtml,

@@ -44,5 +44,6 @@ function rssItem(entry: FeedEntry): XmlElement {
     ...(entry.imageUrl ? [element('enclosure', { url: entry.imageUrl, length: '0', type: imageType(entry.imageUrl) })] : []),
     // RSS <author> must be an email address; dc:creator carries a name.
     element('dc:creator', {}, entry.author),
+    ...(entry.origin ? [element('source', { url: entry.origin.feedUrl }, entry.origin.title)] : []),
   );
 }

@@ -10,6 +10,7 @@ import { createErrorPageRenderer, pageRoutes, serveAssets } from './pages/index.
 import { createHubLimiter, createSubscribeLimiter } from './rate-limit.js';
 import { articleRoutes } from './routes/articles.js';
 import { newsletterRoutes } from './routes/newsletter.js';
+import { sourceRoutes } from './routes/sources.js';
 import { websubRoutes } from './routes/websub.js';
 import { noSniffing } from './security-headers.js';
 
@@ -40,6 +41,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(articleRoutes(ctx, auth));
   app.use(newsletterRoutes(ctx, auth, subscribeLimiter));
   app.use(websubRoutes(ctx, auth, createHubLimiter()));
+  app.use(sourceRoutes(ctx, auth));
 
   app.use(serveAssets());
   app.use(pageRoutes(ctx, subscribeLimiter));

@@ -11,6 +11,8 @@ export interface PageText {
   noArticles: string;
   byAuthor(author: string): string;
   publishedOn: string;
+  /** Before the name of the source an ingested article was first published by (a link to the original). */
+  firstPublishedBy: string;
   filedUnder: string;
   related: string;
   pagination: string;
@@ -87,6 +89,7 @@ const it: PageText = {
   noArticles: 'Non ci sono ancora articoli qui.',
   byAuthor: (author) => `di ${author}`,
   publishedOn: 'Pubblicato il',
+  firstPublishedBy: 'Pubblicato originariamente da',
   filedUnder: 'Categorie',
   related: 'Articoli correlati',
   pagination: 'Pagine',
@@ -177,6 +180,7 @@ const en: PageText = {
   noArticles: 'There are no articles here yet.',
   byAuthor: (author) => `by ${author}`,
   publishedOn: 'Published',
+  firstPublishedBy: 'First published by',
   filedUnder: 'Categories',
   related: 'Related articles',
   pagination: 'Pages',

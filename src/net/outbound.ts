@@ -2,11 +2,14 @@
 // hubs): http(s) only, never to loopback, private, link-local, CGNAT, multicast or unspecified
 // addresses unless ALLOW_PRIVATE_NETWORKS=true. The address is checked where the socket
 // connects (a `lookup` hook), so a name that resolves to a public address for a check and to a
-// private one for the connection (DNS rebinding) is still refused. Redirects are never followed.
+// private one for the connection (DNS rebinding) is still refused. Redirects are never followed
+// here: a caller that follows them (ingest) sends each hop through `send` again, checked again.
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export const OUTBOUND_TIMEOUT_MS = 10_000;
 /** More of an answer than this is never read: only the status and a short body matter. */
@@ -18,20 +21,37 @@ export class OutboundRefusedError extends Error {
   }
 }
 
+export class OutboundTooLargeError extends Error {
+  constructor(host: string, maxBytes: number) {
+    super(`outbound: ${host} answered more than ${maxBytes} bytes`);
+  }
+}
+
 export interface OutboundRequest {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: Buffer | string;
   /** Aborts the request (a graceful stop). */
   signal?: AbortSignal;
+  /** Bounds for a whole document (a feed); without them, a short answer within OUTBOUND_TIMEOUT_MS. */
+  document?: {
+    timeoutMs: number;
+    /** A longer body (after decompression) fails with OutboundTooLargeError instead of being cut. */
+    maxBytes: number;
+  };
 }
 
 export interface OutboundResponse {
   status: number;
   headers: IncomingHttpHeaders;
-  /** At most OUTBOUND_MAX_RESPONSE_BYTES of the body. */
+  /** At most OUTBOUND_MAX_RESPONSE_BYTES of the body, or the whole (decompressed) document. */
   body: Buffer;
+  /** Bytes received on the wire (before decompression). */
+  transferredBytes: number;
 }
+
+/** The Accept-Encoding of a document request; the answer is decompressed before it is measured. */
+export const DOCUMENT_ENCODINGS = 'gzip, deflate, br';
 
 export interface Outbound {
   /** Throws OutboundRefusedError for a URL that may not be requested (scheme, address literal). */
@@ -116,11 +136,13 @@ export function createOutbound(options: { allowPrivateNetworks: boolean }): Outb
     check,
     send(url, request) {
       const target = check(url);
+      const timeoutMs = request.document?.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
+      const maxBytes = request.document?.maxBytes ?? OUTBOUND_MAX_RESPONSE_BYTES;
       const requestOptions: RequestOptions = {
         method: request.method,
-        headers: { 'user-agent': 'Notiziario (WebSub hub)', ...request.headers },
+        headers: { 'user-agent': 'Notiziario (WebSub hub)', ...(request.document ? { 'accept-encoding': DOCUMENT_ENCODINGS } : {}), ...request.headers },
         lookup: guardedLookup as RequestOptions['lookup'],
-        timeout: OUTBOUND_TIMEOUT_MS,
+        timeout: timeoutMs,
         signal: request.signal,
       };
       return new Promise<OutboundResponse>((resolve, reject) => {
@@ -128,24 +150,36 @@ export function createOutbound(options: { allowPrivateNetworks: boolean }): Outb
         const req = send(target, requestOptions, (res) => {
           const chunks: Buffer[] = [];
           let length = 0;
-          res.on('data', (chunk: Buffer) => {
-            const room = OUTBOUND_MAX_RESPONSE_BYTES - length;
+          let transferredBytes = 0;
+          res.on('data', (chunk: Buffer) => void (transferredBytes += chunk.length));
+          // A 304 or 204 has no body to decompress, whatever Content-Encoding it repeats.
+          const hasBody = res.statusCode !== 304 && res.statusCode !== 204;
+          const body = request.document && hasBody ? decoded(res, res.headers['content-encoding']) : res;
+          body.on('data', (chunk: Buffer) => {
+            const room = maxBytes - length;
+            if (request.document && chunk.length > room) return fail(new OutboundTooLargeError(target.host, maxBytes));
             chunks.push(chunk.subarray(0, room));
             length += Math.min(room, chunk.length);
             // Enough read: the rest of a long answer is not waited for.
-            if (length >= OUTBOUND_MAX_RESPONSE_BYTES) finish();
+            if (length >= maxBytes && !request.document) finish();
           });
-          res.on('end', finish);
-          res.on('error', reject);
+          body.on('end', finish);
+          body.on('error', fail);
+          res.on('error', fail);
           function finish() {
             clearTimeout(deadline);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), transferredBytes });
             if (!res.complete) res.destroy();
+          }
+          function fail(err: Error) {
+            clearTimeout(deadline);
+            reject(err);
+            res.destroy();
           }
         });
         // `timeout` covers an idle socket; this bounds the whole exchange, however slowly it trickles.
-        const deadline = setTimeout(() => req.destroy(new Error(`outbound: no complete answer from ${target.host} within ${OUTBOUND_TIMEOUT_MS / 1000} s`)), OUTBOUND_TIMEOUT_MS);
-        req.on('timeout', () => req.destroy(new Error(`outbound: ${target.host} did not answer within ${OUTBOUND_TIMEOUT_MS / 1000} s`)));
+        const deadline = setTimeout(() => req.destroy(new Error(`outbound: no complete answer from ${target.host} within ${timeoutMs / 1000} s`)), timeoutMs);
+        req.on('timeout', () => req.destroy(new Error(`outbound: ${target.host} did not answer within ${timeoutMs / 1000} s`)));
         req.on('error', (err) => {
           clearTimeout(deadline);
           reject(err);
@@ -154,4 +188,19 @@ export function createOutbound(options: { allowPrivateNetworks: boolean }): Outb
       });
     },
   };
+}
+
+/** The body as sent before its Content-Encoding (gzip, deflate or br); anything else as it came. */
+function decoded(res: Readable, encoding: string | string[] | undefined): Readable {
+  switch (String(encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return res.pipe(createGunzip());
+    case 'deflate':
+      return res.pipe(createInflate());
+    case 'br':
+      return res.pipe(createBrotliDecompress());
+    default:
+      return res;
+  }
 }

@@ -22,6 +22,10 @@ export type ChangeListener = (scopes: ReadonlySet<string>) => void;
 export interface ArticleStore {
   byId(id: string): ArticleRecord | undefined;
   bySlug(slug: string): ArticleRecord | undefined;
+  /** The article that an item of a source became, if any. */
+  bySourceItem(sourceId: string, item: string): ArticleRecord | undefined;
+  /** Every article that came from a source. */
+  ofSource(sourceId: string): ArticleRecord[];
   /** True for the slug of an article that was deleted (its URL is gone for good). */
   isRetired(slug: string): boolean;
   category(slug: string): Category | undefined;
@@ -65,6 +69,8 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
   /** Categories by their name folded (case, space, Unicode form): one name, one category. */
   const categoriesByKey = new Map<string, Category>();
   const retiredSlugs = new Set<string>();
+  /** Ingested articles by source id, then by item identity. */
+  const bySource = new Map<string, Map<string, ArticleRecord>>();
   /** Categories named by ensureCategories, stored with the first article written in them. */
   const proposedCategories = new Map<string, Category>();
   /** Slugs of articles being created: two creations at once never take the same one. */
@@ -82,6 +88,10 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
   function index(article: ArticleRecord): void {
     byId.set(article.id, article);
     bySlug.set(article.slug, article);
+    if (article.source) {
+      if (!bySource.has(article.source.id)) bySource.set(article.source.id, new Map());
+      bySource.get(article.source.id)!.set(article.source.item, article);
+    }
     if (!indexed || article.status !== 'published') return;
     for (const scope of scopesOf(article)) {
       if (!timelines.has(scope)) timelines.set(scope, Timeline.empty());
@@ -92,6 +102,7 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
   function unindex(article: ArticleRecord): void {
     byId.delete(article.id);
     bySlug.delete(article.slug);
+    if (article.source) bySource.get(article.source.id)?.delete(article.source.item);
     if (indexed) for (const scope of scopesOf(article)) timelines.get(scope)?.remove(article);
   }
 
@@ -162,6 +173,8 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     opened: indexAll,
     byId: (id) => byId.get(id),
     bySlug: (slug) => bySlug.get(slug),
+    bySourceItem: (sourceId, item) => bySource.get(sourceId)?.get(item),
+    ofSource: (sourceId) => [...(bySource.get(sourceId)?.values() ?? [])],
     isRetired: (slug) => retiredSlugs.has(slug),
     category: (slug) => categoriesBySlug.get(slug),
     visibleCategory: (slug, now) => (isVisible(slug, now) ? categoriesBySlug.get(slug) : undefined),

@@ -18,3 +18,6 @@ export const NEWSLETTER_SNAPSHOT: SnapshotSpec = { file: 'newsletter.json', vers
 
 /** WebSub: verified subscriptions and each feed's change counter (version 1). */
 export const WEBSUB_SNAPSHOT: SnapshotSpec = { file: 'websub.json', version: 1, collections: ['websubTopics', 'websubSubscriptions'] };
+
+/** Sources: the feeds fetched from elsewhere, with their schedule and validators (version 1). */
+export const SOURCES_SNAPSHOT: SnapshotSpec = { file: 'sources.json', version: 1, collections: ['sources'] };

@@ -6,7 +6,8 @@ import { lockDataDir } from './lock.js';
 import { createNewsletterMigration } from './newsletter-migration.js';
 import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
 import { createRunLedgers } from './run-ledger.js';
-import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
+import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, SOURCES_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
+import { createSourceStore, type SourceStore } from './sources.js';
 import { createWebSubStore, type WebSubStore } from './websub.js';
 
 export const CONTENT_FILE = CONTENT_SNAPSHOT.file;
@@ -16,6 +17,7 @@ export interface Store {
   articles: ArticleStore;
   newsletter: NewsletterStore;
   websub: WebSubStore;
+  sources: SourceStore;
   /** True on the first start, when the store files were just created. */
   created: boolean;
   /** False while the store cannot write (for /healthz). */
@@ -42,10 +44,11 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
     const ledgers = createRunLedgers(dataDir);
     let newsletter: ReturnType<typeof createNewsletterStore> | undefined;
     const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
-    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT], { ...options, ...migration });
+    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT], { ...options, ...migration });
     const articles = createArticleStore(engine);
     newsletter = createNewsletterStore(engine, ledgers);
     const websub = createWebSubStore(engine);
+    const sources = createSourceStore(engine);
     await engine.open();
     await migration.cleanUp();
     articles.opened();
@@ -54,6 +57,7 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
       articles,
       newsletter,
       websub,
+      sources,
       created: engine.created,
       isWritable: () => engine.isHealthy(),
       compact: () => engine.compact(),

@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOutbound, isPublicAddress, OUTBOUND_MAX_RESPONSE_BYTES, OutboundRefusedError } from '../../src/net/outbound.js';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { createOutbound, isPublicAddress, OUTBOUND_MAX_RESPONSE_BYTES, OutboundRefusedError, OutboundTooLargeError } from '../../src/net/outbound.js';
+
+const TEXT = 'Il mercato torna in piazza. '.repeat(100);
+const COMPRESSED: Record<string, Buffer> = { gzip: gzipSync(TEXT), deflate: deflateSync(TEXT), br: brotliCompressSync(TEXT) };
 
 describe('outbound requests', () => {
   let server: Server;
@@ -12,6 +16,10 @@ describe('outbound requests', () => {
   before(async () => {
     server = createServer((req, res) => {
       if (req.url === '/large') res.end(Buffer.alloc(OUTBOUND_MAX_RESPONSE_BYTES * 8, 'x'));
+      else if (req.url?.startsWith('/encoded/')) {
+        const encoding = req.url.slice('/encoded/'.length);
+        res.writeHead(200, { 'content-encoding': encoding }).end(COMPRESSED[encoding]);
+      } else if (req.url === '/bomb') res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(50 * 1024 * 1024)));
       else res.writeHead(301, { location: '/elsewhere' }).end('moved');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,5 +50,17 @@ describe('outbound requests', () => {
     const large = await outbound.send(`http://127.0.0.1:${port}/large`, { method: 'GET' });
     assert.equal(large.status, 200);
     assert.equal(large.body.length, OUTBOUND_MAX_RESPONSE_BYTES);
+  });
+
+  it('a document request asks for gzip, deflate and br and reads each; its cap counts the decompressed bytes', async () => {
+    const outbound = createOutbound({ allowPrivateNetworks: true });
+    const document = { timeoutMs: 5000, maxBytes: 1024 * 1024 };
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const answer = await outbound.send(`http://127.0.0.1:${port}/encoded/${encoding}`, { method: 'GET', document });
+      assert.equal(answer.body.toString(), TEXT, encoding);
+      assert.equal(answer.transferredBytes, COMPRESSED[encoding]!.length);
+    }
+    // 50 MB of zeros are 50 KB gzipped: refused once 1 MB has come out, not read to the end.
+    await assert.rejects(outbound.send(`http://127.0.0.1:${port}/bomb`, { method: 'GET', document }), OutboundTooLargeError);
   });
 });

@@ -69,7 +69,7 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
     // Drafts and scheduled articles do not exist for readers.
     if (!article || !isDue(article, now)) throw HttpError.notFound(`There is no article "${req.params.slug}"`);
     const html = pages.render('article.njk', articleMeta(ctx, article), {
-      article: { ...articleCard(ctx, paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt },
+      article: { ...articleCard(ctx, paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt, origin: originOf(ctx, article) },
       related: articles.related(article, now).map((other) => articleCard(ctx, paths, other)),
       // A summary cut from the text would repeat the first paragraph; only a written one is shown.
       showSummary: !hasDerivedSummary(article),
@@ -86,10 +86,19 @@ function articleMeta(ctx: AppContext, article: ArticleRecord) {
   return {
     title: article.title,
     description: article.summary,
-    canonical: url,
+    // An ingested article's home is its original: search engines are pointed there.
+    canonical: article.originalUrl ?? url,
     feeds: categories.map((category) => categoryFeeds(ctx, category)),
     og: { type: 'article', title: article.title, description: article.summary, image: article.imageUrl, url, publishedTime: article.publishedAt },
   };
+}
+
+/** Where an ingested article was first published: its source's name, and the item's own page (else the source's site). */
+function originOf(ctx: AppContext, article: ArticleRecord): { title: string; url: string } | undefined {
+  const source = article.source && ctx.store.sources.byId(article.source.id);
+  if (!source && !article.originalUrl) return undefined;
+  const url = article.originalUrl ?? source!.siteUrl ?? source!.url;
+  return { title: source?.title ?? new URL(url).host, url };
 }
 
 /** The copy-paste snippets for a category: the script embed and the iframe. */
