@@ -40,6 +40,16 @@ export interface ArticleOrigin {
   item: string;
   /** A hash of what was imported: an item whose hash changed updates its article. */
   hash: string;
+  /** When the item first became an article here: digests count it as new from then. */
+  listedAt: string;
+}
+
+/**
+ * From when an article is new to subscribers: its publication, or for an ingested article the
+ * moment it arrived here, if later (an item dated before a digest but fetched after it).
+ */
+export function listedAt(article: ArticleRecord): string {
+  return article.source && article.source.listedAt > article.publishedAt ? article.source.listedAt : article.publishedAt;
 }
 
 /** An article as the API shows it. */

@@ -40,8 +40,9 @@ async function importItem(ctx: AppContext, source: SourceRecord, item: FeedItem,
   const fields = articleFields(source, item, now);
   // The item's own date, not the one given to an undated item: seeing it again later is no change.
   const hash = createHash('sha256').update(JSON.stringify({ ...fields, publishedAt: item.publishedAt ?? item.updatedAt ?? null })).digest('base64url');
-  const origin = { source: { id: source.id, item: item.key, hash }, ...(item.link ? { originalUrl: item.link } : {}) };
   const existing = ctx.store.articles.bySourceItem(source.id, item.key);
+  const listedAt = existing?.source?.listedAt ?? now.toISOString();
+  const origin = { source: { id: source.id, item: item.key, hash, listedAt }, ...(item.link ? { originalUrl: item.link } : {}) };
   if (existing?.source?.hash === hash) return undefined;
   if (existing) {
     const { publishedAt: _kept, status: _status, ...changes } = fields;

@@ -3,6 +3,7 @@
 // subscribers who follow a category of an article published IMMEDIATE_DELAY ago.
 import type { AppContext } from '../context.js';
 import { nextDigestTime, type DigestKind, type Rhythm } from '../domain/cadence.js';
+import { listedAt } from '../domain/article.js';
 import type { SubscriberRecord } from '../domain/newsletter.js';
 import { SITE_SCOPE } from '../store/articles.js';
 
@@ -39,7 +40,7 @@ export function findDueDigests(ctx: AppContext, now: Date, since: number): DueDi
   const until = new Date(now.getTime() - ctx.config.immediateDelayMs);
   if (until.getTime() > since) {
     for (const article of articles.listDueSince([SITE_SCOPE], until, new Date(since))) {
-      const published = Date.parse(article.publishedAt);
+      const published = Date.parse(listedAt(article));
       for (const subscriber of newsletter.immediateFollowers(article.categories)) {
         if (due.has(subscriber.id) || Date.parse(subscriber.watermark ?? subscriber.createdAt) >= published) continue;
         due.set(subscriber.id, { subscriber, kind: 'immediate' });

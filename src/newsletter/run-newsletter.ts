@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AppContext } from '../context.js';
-import { isDue, type ArticleRecord } from '../domain/article.js';
+import { isDue, listedAt, type ArticleRecord } from '../domain/article.js';
 import { afterDelivery, afterFailure, followedCategories, groupDigest, isMailable, type DeliveryRecord, type RunCounts, type RunRecord, type SubscriberRecord } from '../domain/newsletter.js';
 import { HttpError } from '../http/errors.js';
 import { EMAIL_TEXT } from '../i18n/email.js';
@@ -219,7 +219,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   const watermark = Date.parse(subscriber?.watermark ?? '') || 0;
   const chosen = delivery.articleIds
     .map((id) => articles.byId(id))
-    .filter((article): article is ArticleRecord => !!article && isDue(article, now) && Date.parse(article.publishedAt) > watermark);
+    .filter((article): article is ArticleRecord => !!article && isDue(article, now) && Date.parse(listedAt(article)) > watermark);
   // Unsubscribed, erased or bouncing since the run started, or nothing left to send.
   if (!subscriber || subscriber.status !== 'confirmed' || chosen.length === 0) {
     await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });

@@ -1,7 +1,7 @@
 // Articles and categories: the named questions the rest of Notiziario asks, answered from
 // in-memory indexes, and the writes: acknowledged once they are on disk, visible only then.
 import { randomUUID } from 'node:crypto';
-import { categoryKey, isDue, type ArticleRecord, type Category } from '../domain/article.js';
+import { categoryKey, isDue, listedAt, type ArticleRecord, type Category } from '../domain/article.js';
 import { firstFreeSlug, slugify } from '../domain/text.js';
 import type { Collection, RecordChange, StoreEngine } from './engine.js';
 import { createKeyedQueue } from './keyed-queue.js';
@@ -41,7 +41,7 @@ export interface ArticleStore {
   /** Due articles of a scope, newest first, for feeds and pages. */
   listDue(scope: string, now: Date, offset: number, limit: number): ArticleRecord[];
   listDueAfter(scope: string, now: Date, cursor: Cursor, limit: number): ArticleRecord[];
-  /** Due articles of any of the categories published after `since`, newest first, each once. */
+  /** Due articles of any of the categories new after `since` (see listedAt), newest first, each once. */
   listDueSince(categories: readonly string[], now: Date, since: Date): ArticleRecord[];
   countDue(scope: string, now: Date): number;
   nextDueAt(scope: string, now: Date): number | undefined;
@@ -76,6 +76,8 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
   /** Slugs of articles being created: two creations at once never take the same one. */
   const reservedSlugs = new Set<string>();
   const timelines = new Map<string, Timeline>();
+  /** Ingested articles per scope by when they arrived here, for digests (see listedAt). */
+  const arrivals = new Map<string, Timeline>();
   const oneAtATime = createKeyedQueue();
   let indexed = false;
   const listeners: ChangeListener[] = [];
@@ -96,6 +98,9 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     for (const scope of scopesOf(article)) {
       if (!timelines.has(scope)) timelines.set(scope, Timeline.empty());
       timelines.get(scope)!.insert(article);
+      if (!article.source) continue;
+      if (!arrivals.has(scope)) arrivals.set(scope, Timeline.empty(listedAt));
+      arrivals.get(scope)!.insert(article);
     }
   }
 
@@ -103,7 +108,11 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     byId.delete(article.id);
     bySlug.delete(article.slug);
     if (article.source) bySource.get(article.source.id)?.delete(article.source.item);
-    if (indexed) for (const scope of scopesOf(article)) timelines.get(scope)?.remove(article);
+    if (!indexed) return;
+    for (const scope of scopesOf(article)) {
+      timelines.get(scope)?.remove(article);
+      arrivals.get(scope)?.remove(article);
+    }
   }
 
   /** Built in one sort per scope: inserting the articles of a start one by one is quadratic. */
@@ -116,7 +125,10 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
         byScope.get(scope)!.push(article);
       }
     }
-    for (const [scope, scoped] of byScope) timelines.set(scope, Timeline.of(scoped));
+    for (const [scope, scoped] of byScope) {
+      timelines.set(scope, Timeline.of(scoped));
+      arrivals.set(scope, Timeline.of(scoped.filter((article) => article.source), listedAt));
+    }
     indexed = true;
   }
 
@@ -190,6 +202,8 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
       const seen = new Map<string, ArticleRecord>();
       for (const slug of categories) {
         for (const article of timeline(slug).dueSince(now.getTime(), since.getTime())) seen.set(article.id, article);
+        // Ingested articles that arrived after `since`, though dated before it.
+        for (const article of arrivals.get(slug)?.dueSince(now.getTime(), since.getTime()) ?? []) seen.set(article.id, article);
       }
       return [...seen.values()].sort(newestFirst);
     },

@@ -18,27 +18,33 @@ function before(a: Cursor, b: Cursor): boolean {
   return a.time > b.time || (a.time === b.time && a.id > b.id);
 }
 
-const toEntry = (article: ArticleRecord): Entry => ({ time: Date.parse(article.publishedAt), id: article.id, article });
+/** The instant an article is ordered by: its publication, unless a timeline is told otherwise. */
+export type TimeOf = (article: ArticleRecord) => string;
+const byPublication: TimeOf = (article) => article.publishedAt;
 
 export class Timeline {
-  private constructor(private readonly entries: Entry[]) {}
+  private constructor(
+    private readonly entries: Entry[],
+    private readonly timeOf: TimeOf,
+  ) {}
 
-  static empty(): Timeline {
-    return new Timeline([]);
+  static empty(timeOf = byPublication): Timeline {
+    return new Timeline([], timeOf);
   }
 
   /** A timeline built in one sort, for loading a store (inserting one by one is quadratic). */
-  static of(articles: readonly ArticleRecord[]): Timeline {
-    return new Timeline(articles.map(toEntry).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)));
+  static of(articles: readonly ArticleRecord[], timeOf = byPublication): Timeline {
+    const entries = articles.map((article) => ({ time: Date.parse(timeOf(article)), id: article.id, article }));
+    return new Timeline(entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)), timeOf);
   }
 
   insert(article: ArticleRecord): void {
-    const entry = toEntry(article);
+    const entry = { time: Date.parse(this.timeOf(article)), id: article.id, article };
     this.entries.splice(this.firstNotBefore(entry), 0, entry);
   }
 
   remove(article: ArticleRecord): void {
-    const key = { time: Date.parse(article.publishedAt), id: article.id };
+    const key = { time: Date.parse(this.timeOf(article)), id: article.id };
     const index = this.firstNotBefore(key);
     if (this.entries[index]?.id === article.id) this.entries.splice(index, 1);
   }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { after, before, describe, it } from 'mocha';
 import type { TestService } from '../helpers/service.js';
-import { importSubscribers, mailsTo, MINUTE, runNewsletter, startMailedService, textOf, type MailedService } from '../newsletter/fixtures.js';
+import { importSubscribers, mailsTo, MINUTE, publish, runNewsletter, startMailedService, textOf, type MailedService } from '../newsletter/fixtures.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 interface Item {
@@ -136,6 +136,37 @@ describe('ingest: items become articles', () => {
     service.clock.advance(MINUTE);
     await runNewsletter(service);
     assert.equal(mailsTo(mailed.sink, 'valle@example.org', count).length, 0);
+  });
+
+  it('an item dated before a subscriber\'s last digest but fetched after it is in their next digest, once', async () => {
+    items = [item(500, 120)];
+    const source = await addDaily({ categories: ['Ritardi'] });
+    await importSubscribers(service, [{ email: 'ritardi@example.org', categories: ['ritardi'] }]);
+    service.clock.advance(5 * MINUTE);
+    // Upstream, an item dated now; we fetch it only after the digest below has gone out.
+    const late = item(501, 0);
+    service.clock.advance(3 * MINUTE);
+    await publish(service, 'Notizia di casa', ['Ritardi']);
+    service.clock.advance(2 * MINUTE);
+    let before = mailed.sink.messages.length;
+    await runNewsletter(service);
+    const [first] = mailsTo(mailed.sink, 'ritardi@example.org', before);
+    assert.ok(first && textOf(first).includes('Notizia di casa'));
+
+    items = [late, ...items];
+    service.clock.advance(10 * MINUTE);
+    await service.ctx.ingest.fetchNow(source.id);
+    assert.ok(articlesOf(source.id).some((article) => article.title === 'Story 501'));
+    service.clock.advance(MINUTE);
+    before = mailed.sink.messages.length;
+    await runNewsletter(service);
+    const [second] = mailsTo(mailed.sink, 'ritardi@example.org', before);
+    assert.ok(second && textOf(second).includes('Story 501'), 'the late item is mailed');
+    assert.ok(!textOf(second).includes('Notizia di casa'), 'what was mailed is not mailed again');
+    service.clock.advance(MINUTE);
+    before = mailed.sink.messages.length;
+    await runNewsletter(service);
+    assert.equal(mailsTo(mailed.sink, 'ritardi@example.org', before).length, 0, 'and only once');
   });
 
   it('a deleted source stops; its articles stay (without a source) unless ?articles=delete', async () => {
