@@ -21,6 +21,8 @@ export type ChangeListener = (scopes: ReadonlySet<string>) => void;
 
 export interface ArticleStore {
   byId(id: string): ArticleRecord | undefined;
+  /** Every article, whatever its status, newest first (the console's list). */
+  all(): ArticleRecord[];
   bySlug(slug: string): ArticleRecord | undefined;
   /** True for the slug of an article that was deleted (its URL is gone for good). */
   isRetired(slug: string): boolean;
@@ -161,6 +163,7 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
   return {
     opened: indexAll,
     byId: (id) => byId.get(id),
+    all: () => [...byId.values()].sort(newestFirst),
     bySlug: (slug) => bySlug.get(slug),
     isRetired: (slug) => retiredSlugs.has(slug),
     category: (slug) => categoriesBySlug.get(slug),

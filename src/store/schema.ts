@@ -18,3 +18,6 @@ export const NEWSLETTER_SNAPSHOT: SnapshotSpec = { file: 'newsletter.json', vers
 
 /** WebSub: verified subscriptions and each feed's change counter (version 1). */
 export const WEBSUB_SNAPSHOT: SnapshotSpec = { file: 'websub.json', version: 1, collections: ['websubTopics', 'websubSubscriptions'] };
+
+/** The console: accounts, their sessions and the audit log (version 1). */
+export const CONSOLE_SNAPSHOT: SnapshotSpec = { file: 'console.json', version: 1, collections: ['accounts', 'sessions', 'auditEntries'] };

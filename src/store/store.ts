@@ -1,12 +1,13 @@
 // The store: the named repositories (articles and categories; subscribers, runs and their
 // deliveries) over the embedded engine in DATA_DIR. Nothing above this module knows the engine.
+import { createAccountStore, type AccountStore } from './accounts.js';
 import { createArticleStore, type ArticleStore } from './articles.js';
 import { StoreEngine } from './engine.js';
 import { lockDataDir } from './lock.js';
 import { createNewsletterMigration } from './newsletter-migration.js';
 import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
 import { createRunLedgers } from './run-ledger.js';
-import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
+import { CONSOLE_SNAPSHOT, CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
 import { createWebSubStore, type WebSubStore } from './websub.js';
 
 export const CONTENT_FILE = CONTENT_SNAPSHOT.file;
@@ -16,6 +17,7 @@ export interface Store {
   articles: ArticleStore;
   newsletter: NewsletterStore;
   websub: WebSubStore;
+  accounts: AccountStore;
   /** True on the first start, when the store files were just created. */
   created: boolean;
   /** False while the store cannot write (for /healthz). */
@@ -42,10 +44,11 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
     const ledgers = createRunLedgers(dataDir);
     let newsletter: ReturnType<typeof createNewsletterStore> | undefined;
     const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
-    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT], { ...options, ...migration });
+    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
     const articles = createArticleStore(engine);
     newsletter = createNewsletterStore(engine, ledgers);
     const websub = createWebSubStore(engine);
+    const accounts = createAccountStore(engine);
     await engine.open();
     await migration.cleanUp();
     articles.opened();
@@ -54,6 +57,7 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
       articles,
       newsletter,
       websub,
+      accounts,
       created: engine.created,
       isWritable: () => engine.isHealthy(),
       compact: () => engine.compact(),
