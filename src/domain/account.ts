@@ -36,7 +36,11 @@ export type AuditAction =
   | 'article-saved'
   | 'article-published'
   | 'article-unpublished'
-  | 'article-deleted';
+  | 'article-deleted'
+  | 'subscribers-imported'
+  | 'subscribers-exported'
+  | 'subscriber-erased'
+  | 'newsletter-sent';
 
 /** Who did what, and when: kept for the admins. */
 export interface AuditEntry {

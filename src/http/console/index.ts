@@ -8,6 +8,7 @@ import { pageSecurityHeaders } from '../security-headers.js';
 import { accountPageRoutes } from './account-pages.js';
 import { articlePageRoutes } from './article-pages.js';
 import { createConsoleRenderer } from './render-console.js';
+import { subscriberPageRoutes } from './subscriber-pages.js';
 import { checkCsrf, loadSession } from './session.js';
 
 /** Every console answer, error pages included: not cached, not indexed, no Referer. */
@@ -23,5 +24,6 @@ export function consoleRoutes(ctx: AppContext): Router {
   router.use('/admin', pageSecurityHeaders, privateHeaders, loadSession(ctx));
   router.use(accountPageRoutes(ctx, view, form));
   router.use(articlePageRoutes(ctx, view, form));
+  router.use(subscriberPageRoutes(ctx, view, form));
   return router;
 }
