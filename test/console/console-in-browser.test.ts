@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAccount } from '../../src/console/accounts.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { launchChromium, seriousViolations } from '../pages/browser.js';
 import { startPagesService, type PagesService } from '../pages/fixture.js';
 import { addAccount, PASSWORD } from './console-client.js';
@@ -11,9 +12,11 @@ describe('console in Chromium', function () {
   this.timeout(120_000); // a browser on two shared cores
   let service: PagesService;
   let browser: Browser;
+  let sink: SmtpSink;
 
   before(async () => {
-    service = await startPagesService();
+    sink = await startSmtpSink();
+    service = await startPagesService({ SMTP_URL: sink.url });
     await addAccount(service, 'admin@example.org', 'admin');
     await addAccount(service, 'editor@example.org', 'editor');
     browser = await launchChromium();
@@ -22,6 +25,7 @@ describe('console in Chromium', function () {
   after(async () => {
     await browser?.close();
     await service?.stop({ removeData: true });
+    await sink?.close();
   });
 
   async function signIn(context: BrowserContext, email: string): Promise<Page> {
@@ -61,6 +65,33 @@ describe('console in Chromium', function () {
     await context.close();
   });
 
+  it('sends the newsletter now after a question, and shows the run\'s progress live and then its counts', async () => {
+    const emails = ['uno', 'due', 'tre', 'quattro', 'cinque', 'sei'].map((name) => `${name}@example.org`);
+    assert.equal((await service.request('/api/subscribers', { method: 'POST', admin: true, json: emails.map((email) => ({ email })) })).status, 200);
+    service.clock.advance(60_000);
+    await service.createArticle({ title: 'Novità per la newsletter', categories: ['Salute'] });
+    sink.setDelay(1500); // five connections, six messages: the run lasts two rounds of answers
+    const context = await browser.newContext();
+    const page = await signIn(context, 'admin@example.org');
+    await page.getByRole('link', { name: 'Newsletter', exact: true }).click();
+    await page.getByRole('link', { name: 'Invia ora' }).click();
+    assert.match((await page.locator('main').textContent())!, /Inviare ora la newsletter/);
+    assert.equal(service.ctx.store.newsletter.runs().length, 0, 'asking sends nothing');
+    await page.getByRole('button', { name: 'Sì, invia ora' }).click();
+    await page.waitForURL(/\/admin\/newsletter\/runs\//);
+    const status = page.locator('[data-field="status"]');
+    assert.equal(await status.textContent(), 'in corso');
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await status.filter({ hasText: 'concluso' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), true, 'updated in place, not by reloading');
+    assert.equal(await page.locator('[data-field="sent"]').textContent(), '6');
+    assert.equal(await page.locator('[data-field="failed"]').textContent(), '0');
+    for (const email of emails) assert.equal(sink.to(email).length, 1, email);
+    sink.setDelay(0);
+    assert.ok(service.ctx.store.accounts.auditEntries(0, 5).some((entry) => entry.action === 'newsletter-sent' && entry.actor === 'admin@example.org'));
+    await context.close();
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious accessibility violation on any console page, in the ${colorScheme} colour scheme`, async () => {
       const { link } = await createAccount(service.ctx, 'test', `nuovo-${colorScheme}@example.org`, 'editor');
@@ -68,7 +99,18 @@ describe('console in Chromium', function () {
       const context = await browser.newContext({ colorScheme });
       const page = await signIn(context, 'admin@example.org');
       const article = service.ctx.store.articles.all()[0]!;
-      const paths = ['/admin/articles', '/admin/articles?status=draft&q=zzz', '/admin/articles/new', `/admin/articles/${article.id}`, `/admin/articles/${article.id}/delete`, `/admin/articles/${article.id}/preview`, '/admin/accounts', '/admin/audit'];
+      const readers = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: `lettrice-${colorScheme}@example.org` }] });
+      const reader = service.ctx.store.newsletter.subscriberByEmail(`lettrice-${colorScheme}@example.org`)!;
+      assert.equal(readers.status, 200);
+      const runs = service.ctx.store.newsletter.runs();
+      const paths = [
+        '/admin/subscribers?q=lettrice',
+        '/admin/subscribers/import',
+        `/admin/subscribers/${reader.id}/erase`,
+        '/admin/newsletter',
+        '/admin/newsletter/send',
+        ...(runs.length ? [`/admin/newsletter/runs/${runs[0]!.id}`] : []),
+        '/admin/articles', '/admin/articles?status=draft&q=zzz', '/admin/articles/new', `/admin/articles/${article.id}`, `/admin/articles/${article.id}/delete`, `/admin/articles/${article.id}/preview`, '/admin/accounts', '/admin/audit'];
       const problems: string[] = [];
       for (const path of paths) {
         await page.goto(service.url + path);
@@ -89,7 +131,7 @@ describe('console in Chromium', function () {
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
     const page = await signIn(phone, 'admin@example.org');
     const article = service.ctx.store.articles.all()[0]!;
-    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/accounts', '/admin/audit']) {
+    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/accounts', '/admin/audit']) {
       await page.goto(service.url + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, `${path} is ${overflow}px wider than the screen`);

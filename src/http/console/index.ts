@@ -4,9 +4,10 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { rejectCrossOrigin } from '../pages/cross-origin.js';
-import { pageSecurityHeaders } from '../security-headers.js';
+import { consoleSecurityHeaders } from '../security-headers.js';
 import { accountPageRoutes } from './account-pages.js';
 import { articlePageRoutes } from './article-pages.js';
+import { newsletterPageRoutes } from './newsletter-pages.js';
 import { createConsoleRenderer } from './render-console.js';
 import { subscriberPageRoutes } from './subscriber-pages.js';
 import { checkCsrf, loadSession } from './session.js';
@@ -21,9 +22,10 @@ export function consoleRoutes(ctx: AppContext): Router {
   const view = createConsoleRenderer(ctx);
   const form = [rejectCrossOrigin(ctx.config.baseUrl), express.urlencoded({ extended: false, limit: '2mb' }), checkCsrf];
   const router = Router();
-  router.use('/admin', pageSecurityHeaders, privateHeaders, loadSession(ctx));
+  router.use('/admin', consoleSecurityHeaders, privateHeaders, loadSession(ctx));
   router.use(accountPageRoutes(ctx, view, form));
   router.use(articlePageRoutes(ctx, view, form));
   router.use(subscriberPageRoutes(ctx, view, form));
+  router.use(newsletterPageRoutes(ctx, view, form));
   return router;
 }
