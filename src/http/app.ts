@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { renderOpml } from '../feeds/render-opml.js';
 import { serveFeed } from '../feeds/serve-feed.js';
 import { createAdminCheck } from './auth.js';
-import { consoleRoutes } from './console/index.js';
+import { consoleRoutes, serveMedia } from './console/index.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
 import { createErrorPageRenderer, pageRoutes, serveAssets } from './pages/index.js';
 import { createHubLimiter, createSubscribeLimiter } from './rate-limit.js';
@@ -45,6 +45,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(websubRoutes(ctx, auth, createHubLimiter()));
 
   app.use(serveAssets());
+  app.use(serveMedia(ctx));
   app.use(consoleRoutes(ctx));
   app.use(pageRoutes(ctx, subscribeLimiter));
 

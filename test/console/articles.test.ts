@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { parseRssFeed } from 'feedsmith';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { addAccount, signedIn } from './console-client.js';
+import { MAX_PICTURE_BYTES } from '../../src/console/media.js';
+import { addAccount, signedIn, TINY_PNG } from './console-client.js';
 
 describe('console articles', function () {
   this.timeout(30_000);
@@ -96,5 +97,25 @@ describe('console articles', function () {
     assert.deepEqual([...sport.matchAll(/>(Notizia \d+)</g)].map((match) => match[1]), ['Notizia 19', 'Notizia 17', 'Notizia 15', 'Notizia 13', 'Notizia 11', 'Notizia 1']);
     const second = await (await editor.get('/admin/articles?page=2')).text();
     assert.deepEqual([...second.matchAll(/>(Notizia \d+)</g)].map((match) => match[1]), ['Notizia 2', 'Notizia 1', 'Notizia 0']);
+  });
+
+  it('keeps an uploaded picture under DATA_DIR/media, served for a year; refuses what is not a picture or is too large', async () => {
+    const editor = await signedIn(service, 'anna@example.org');
+    const fields = { title: 'Con foto', contentHtml: '<p>Testo.</p>', action: 'draft' };
+    const notPicture = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'x.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') } });
+    assert.equal(notPicture.status, 422);
+    assert.match(await notPicture.text(), /must be a PNG, JPEG, GIF or WebP picture/);
+    const tooLarge = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'big.png', bytes: Buffer.concat([TINY_PNG, Buffer.alloc(MAX_PICTURE_BYTES)]) } });
+    assert.equal(tooLarge.status, 422);
+    assert.equal(byTitle('Con foto'), undefined);
+
+    assert.equal((await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'foto.png', bytes: TINY_PNG } })).status, 303);
+    const imageUrl = byTitle('Con foto')!.imageUrl!;
+    assert.ok(imageUrl.startsWith(`${service.url}/media/`), imageUrl);
+    const served = await fetch(imageUrl);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'image/png');
+    assert.match(served.headers.get('cache-control')!, /max-age=31536000, immutable/);
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), TINY_PNG);
   });
 });

@@ -6,6 +6,8 @@ import type { Role } from '../../src/domain/account.js';
 import type { TestService } from '../helpers/service.js';
 
 export const PASSWORD = 'correct horse battery';
+/** A 1×1 PNG. */
+export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 export async function addAccount(service: TestService, email: string, role: Role, password = PASSWORD): Promise<void> {
   const { account } = await createAccount(service.ctx, 'test', email, role);
@@ -15,7 +17,7 @@ export async function addAccount(service: TestService, email: string, role: Role
 export interface ConsoleClient {
   get(path: string): Promise<Response>;
   /** Posts a form; the CSRF token of the last page read is added unless `csrf` says otherwise. */
-  post(path: string, fields: Record<string, string>, options?: { csrf?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  post(path: string, fields: Record<string, string>, options?: { csrf?: string | null; headers?: Record<string, string>; file?: { field: string; name: string; bytes: Buffer } }): Promise<Response>;
   csrf(): string;
   cookies: Map<string, string>;
 }
@@ -46,7 +48,14 @@ export function consoleClient(service: TestService): ConsoleClient {
     },
     async post(path, fields, options = {}) {
       const token = options.csrf === undefined ? csrf : options.csrf;
-      const body = new URLSearchParams({ ...fields, ...(token === null ? {} : { _csrf: token }) });
+      const all = { ...fields, ...(token === null ? {} : { _csrf: token }) };
+      let body: URLSearchParams | FormData = new URLSearchParams(all);
+      if (options.file) {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(all)) form.append(name, value);
+        form.append(options.file.field, new Blob([new Uint8Array(options.file.bytes)]), options.file.name);
+        body = form;
+      }
       return read(await fetch(service.url + path, { method: 'POST', body, headers: { cookie: cookieHeader(), 'sec-fetch-site': 'same-origin', ...options.headers }, redirect: 'manual' }));
     },
   };

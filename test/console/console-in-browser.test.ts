@@ -6,7 +6,7 @@ import { createAccount } from '../../src/console/accounts.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { launchChromium, seriousViolations } from '../pages/browser.js';
 import { startPagesService, type PagesService } from '../pages/fixture.js';
-import { addAccount, PASSWORD } from './console-client.js';
+import { addAccount, PASSWORD, TINY_PNG } from './console-client.js';
 
 describe('console in Chromium', function () {
   this.timeout(120_000); // a browser on two shared cores
@@ -38,7 +38,7 @@ describe('console in Chromium', function () {
     return page;
   }
 
-  it('lets an editor write and schedule an article with the keyboard, which appears in the feed and pages when due', async () => {
+  it('lets an editor write and schedule an article with a heading, a link and an uploaded picture, with the keyboard; it appears in the feed and pages when due', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'editor@example.org');
     await page.getByRole('link', { name: 'Nuovo articolo' }).click();
@@ -48,6 +48,7 @@ describe('console in Chromium', function () {
     await page.keyboard.press('Tab');
     await page.keyboard.type('<h2>Programma</h2><p>Biglietti sul <a href="https://example.org/biglietti">sito</a>.</p>');
     await page.getByLabel('Categorie').fill('Cultura');
+    await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: TINY_PNG });
     await page.getByLabel(/Data e ora di pubblicazione/).fill('2026-11-28T18:00');
     await page.getByRole('button', { name: 'Pubblica' }).press('Enter');
     await page.waitForURL(/saved=1/);
@@ -61,6 +62,9 @@ describe('console in Chromium', function () {
     await reader.goto(`${service.url}/articles/${article.slug}`);
     assert.equal(await reader.locator('.content h2').textContent(), 'Programma');
     assert.equal(await reader.locator('.content a').getAttribute('href'), 'https://example.org/biglietti');
+    const picture = reader.locator('.article__figure img');
+    assert.match((await picture.getAttribute('src'))!, /\/media\/[\w-]+\.png$/);
+    assert.equal(await picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 1, 'the uploaded picture loads');
     assert.match(await (await service.request('/categories/cultura/atom.xml')).text(), /Concerto in piazza/);
     await context.close();
   });
@@ -109,6 +113,7 @@ describe('console in Chromium', function () {
         `/admin/subscribers/${reader.id}/erase`,
         '/admin/newsletter',
         '/admin/newsletter/send',
+        '/admin/websub',
         ...(runs.length ? [`/admin/newsletter/runs/${runs[0]!.id}`] : []),
         '/admin/articles', '/admin/articles?status=draft&q=zzz', '/admin/articles/new', `/admin/articles/${article.id}`, `/admin/articles/${article.id}/delete`, `/admin/articles/${article.id}/preview`, '/admin/accounts', '/admin/audit'];
       const problems: string[] = [];
@@ -131,7 +136,7 @@ describe('console in Chromium', function () {
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
     const page = await signIn(phone, 'admin@example.org');
     const article = service.ctx.store.articles.all()[0]!;
-    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/accounts', '/admin/audit']) {
+    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/websub', '/admin/accounts', '/admin/audit']) {
       await page.goto(service.url + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, `${path} is ${overflow}px wider than the screen`);

@@ -3,6 +3,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { createArticle, deleteArticle, updateArticle } from '../../articles/edit-articles.js';
 import { recordAudit } from '../../console/accounts.js';
+import { savePicture } from '../../console/media.js';
 import type { AppContext } from '../../context.js';
 import type { ArticleRecord } from '../../domain/article.js';
 import { HttpError, type FieldError } from '../errors.js';
@@ -31,6 +32,7 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
     categories: text.categories,
     imageUrl: text.imageUrl,
     related: text.related,
+    image: text.imageUpload,
     publishAt: text.publishAt(ctx.config.timezone),
   };
   const actorOf = (res: Response) => consoleLocals(res).account!.email;
@@ -88,15 +90,22 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
     if (!article) throw HttpError.notFound(`There is no article with id ${req.params.id}`);
     return article;
   };
+  /** The posted form, with the URL of the picture that came with it (stored first). */
+  async function postedWithPicture(req: Request, res: Response): Promise<ArticleForm> {
+    const posted = postedForm(req);
+    const upload = res.locals.upload as Buffer | undefined;
+    return upload ? { ...posted, imageUrl: await savePicture(ctx, upload) } : posted;
+  }
   /** What the pressed button asks for. */
   const statusOf = (req: Request) => (req.body?.action === 'publish' ? 'published' : 'draft');
 
   router.get('/admin/articles/new', editor, (_req, res) => renderEditor(res, EMPTY_FORM));
 
   router.post('/admin/articles/new', ...form, editor, async (req, res) => {
-    const posted = postedForm(req);
+    let posted = postedForm(req);
     let article: ArticleRecord;
     try {
+      posted = await postedWithPicture(req, res);
       article = await createArticle(ctx, createInput(ctx, posted, statusOf(req)));
     } catch (err) {
       return renderEditor(res, posted, { errors: formErrors(err, labels) }, 422);
@@ -109,9 +118,11 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
 
   router.post('/admin/articles/:id', ...form, editor, async (req, res) => {
     const before = articleOr404(req);
-    const posted = { ...postedForm(req), id: before.id, slug: before.slug, status: articleState(before, ctx.clock()) };
+    const known = { id: before.id, slug: before.slug, status: articleState(before, ctx.clock()) };
+    let posted: ArticleForm = { ...postedForm(req), ...known };
     let article: ArticleRecord;
     try {
+      posted = { ...(await postedWithPicture(req, res)), ...known };
       article = await updateArticle(ctx, before.id, updateInput(ctx, posted, statusOf(req)), posted.version ?? '');
     } catch (err) {
       // Someone saved first: everything this editor wrote stays in the form, with the message.

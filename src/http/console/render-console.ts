@@ -9,6 +9,19 @@ import { createAssetUrls } from '../pages/assets.js';
 import { createPagePaths } from '../pages/page-paths.js';
 import { consoleLocals } from './session.js';
 
+/**
+ * The console's sections in its navigation, in order; `admin` ones only for admins. A new part
+ * of the console (the sources of issue 11) adds its line here and mounts its routes in index.ts.
+ */
+const SECTIONS = [
+  { key: 'articles', path: '/articles', role: 'editor' },
+  { key: 'subscribers', path: '/subscribers', role: 'admin' },
+  { key: 'newsletter', path: '/newsletter', role: 'admin' },
+  { key: 'websub', path: '/websub', role: 'admin' },
+  { key: 'accounts', path: '/accounts', role: 'admin' },
+  { key: 'audit', path: '/audit', role: 'admin' },
+] as const;
+
 export interface ConsoleRenderer {
   text: ConsoleText;
   /** `/admin` + path, under BASE_URL's own path. */
@@ -30,6 +43,15 @@ export function createConsoleRenderer(ctx: AppContext): ConsoleRenderer {
   templates.addGlobal('asset', createAssetUrls(prefix));
   templates.addGlobal('site', { title: config.siteTitle });
   templates.addGlobal('lang', config.siteLanguage);
+  const labels: Record<(typeof SECTIONS)[number]['key'], string> = {
+    articles: text.articles,
+    subscribers: text.subscribers,
+    newsletter: text.newsletterNav,
+    websub: text.websubNav,
+    accounts: text.accountsNav,
+    audit: text.audit,
+  };
+  const sections = SECTIONS.map((section) => ({ ...section, href: admin(section.path), label: labels[section.key] }));
   templates.addGlobal('roleName', (role: string) => (role === 'admin' ? text.roleAdmin : text.roleEditor));
 
   return {
@@ -38,7 +60,8 @@ export function createConsoleRenderer(ctx: AppContext): ConsoleRenderer {
     send(res, template, data = {}, status = 200) {
       const { account, csrf } = consoleLocals(res);
       res.status(status).type('html');
-      res.send(templates.render(template, { ...data, account, csrf }));
+      const navigation = account ? sections.filter((section) => section.role === 'editor' || account.role === 'admin') : [];
+      res.send(templates.render(template, { ...data, account, csrf, navigation }));
     },
   };
 }
