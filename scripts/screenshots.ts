@@ -1,5 +1,5 @@
 // Regenerates the pictures in docs/: the home page (wide and phone), an article, a digest as a
-// mail client shows it, and the embed on another site's page. Everything runs on loopback with
+// mail client shows it, the embed on another site's page, and the console (/admin). Everything runs on loopback with
 // the demo content and a fixed clock, so the pictures only change when the design does.
 //   npm run screenshots
 import { readdir, readFile } from 'node:fs/promises';
@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createAccount, setPassword } from '../src/console/accounts.js';
 import { seedDemoContent } from '../src/seed/seed-demo.js';
 import { launchChromium } from '../test/pages/browser.js';
 import { startTestService, type TestService } from '../test/helpers/service.js';
@@ -83,6 +84,28 @@ async function serveHostPage(html: string): Promise<{ server: Server; url: strin
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
+/** The console as an admin sees it: the article list, an article's editor, the newsletter; the editor on a phone. */
+async function shootConsole(browser: Browser, service: TestService): Promise<void> {
+  const { account } = await createAccount(service.ctx, 'screenshots', 'redazione@example.org', 'admin');
+  await setPassword(service.ctx, account, 'screenshots only');
+  for (const [viewport, shots] of [
+    [{ width: 1280, height: 900 }, ['articles', 'editor', 'newsletter']],
+    [{ width: 390, height: 844 }, ['editor-phone']],
+  ] as const) {
+    const context = await browser.newContext({ viewport, colorScheme: 'light', ...(viewport.width < 500 ? { deviceScaleFactor: 2, isMobile: true } : {}) });
+    const page = await context.newPage();
+    await page.goto(`${service.url}/admin/sign-in`);
+    await page.getByLabel('Email').fill('redazione@example.org');
+    await page.getByLabel('Password').fill('screenshots only');
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    await page.waitForURL(/\/admin\/articles$/);
+    const article = service.ctx.store.articles.all()[0]!;
+    const paths: Record<string, string> = { articles: '/admin/articles', editor: `/admin/articles/${article.id}`, newsletter: '/admin/newsletter', 'editor-phone': `/admin/articles/${article.id}` };
+    for (const shot of shots) await shoot(page, service.url + paths[shot], `console-${shot}.png`);
+    await context.close();
+  }
+}
+
 async function main(): Promise<void> {
   const service = await startTestService({ TIMEZONE: 'Europe/Rome', SITE_TITLE: 'Notiziario' });
   service.clock.set(NOW);
@@ -112,6 +135,7 @@ async function main(): Promise<void> {
     await wide.screenshot({ path: path.join(DOCS, 'embed.png') });
     console.log('docs/embed.png');
     host.server.close();
+    await shootConsole(browser, service);
   } finally {
     await browser.close();
     await service.stop({ removeData: true });

@@ -2,7 +2,7 @@
 // API and by the demo content, so both follow the same rules.
 import type { AppContext } from '../context.js';
 import { toIsoDate, type CleanContent, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
-import type { ArticleRecord } from '../domain/article.js';
+import { articleVersion, type ArticleRecord } from '../domain/article.js';
 import { HttpError, type FieldError } from '../http/errors.js';
 import type { ArticleFields } from '../store/articles.js';
 import { offLoop } from './clean-off-loop.js';
@@ -30,10 +30,24 @@ export async function createArticle(ctx: AppContext, input: CreateArticleInput, 
   return withSummaryKnown(await ctx.store.articles.create(fields));
 }
 
-export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput, origin: ArticleOriginFields = {}): Promise<ArticleRecord> {
+export interface UpdateOptions {
+  /** Where an ingested article came from, stored with the change. */
+  origin?: ArticleOriginFields;
+  /** The version its editor read (If-Match, the console's form). */
+  ifVersion?: string;
+}
+
+/**
+ * Changes an article. With `ifVersion`, a change to an article that was saved by someone else
+ * since is refused with a 412.
+ */
+export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput, { origin = {}, ifVersion }: UpdateOptions = {}): Promise<ArticleRecord> {
   const articles = ctx.store.articles;
   const before = articles.byId(id);
   if (!before) throw HttpError.notFound(`There is no article with id ${id}`);
+  if (ifVersion !== undefined && ifVersion !== articleVersion(before)) {
+    throw new HttpError(412, 'Precondition failed', 'The article was changed since this version was read; read it again and send the change on top of the current version');
+  }
   const { imageUrl, related, categories, publishedAt, contentHtml, summary, ...plain } = input;
   const content = contentHtml === undefined ? undefined : await cleanNewContent(before, contentHtml, summary);
   // Cleaning large content waits for a worker thread: another write may have come first.

@@ -1,4 +1,5 @@
 // The words of the domain: an article as stored, as published, and a category.
+import { createHash } from 'node:crypto';
 
 export type ArticleStatus = 'published' | 'draft';
 
@@ -66,4 +67,13 @@ export interface ArticleView extends Omit<ArticleRecord, 'categories' | 'related
 
 export function isDue(article: ArticleRecord, now: Date): boolean {
   return article.status === 'published' && Date.parse(article.publishedAt) <= now.getTime();
+}
+
+/**
+ * The version of an article as stored: it changes with every write (every write replaces the
+ * record). The API's ETag and the console's hidden field, so that a second save of an article
+ * that someone else changed meanwhile is refused, not silently lost.
+ */
+export function articleVersion(article: ArticleRecord): string {
+  return createHash('sha256').update(JSON.stringify(article)).digest('base64url').slice(0, 22);
 }

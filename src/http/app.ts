@@ -5,9 +5,11 @@ import type { AppContext } from '../context.js';
 import { renderOpml } from '../feeds/render-opml.js';
 import { serveFeed } from '../feeds/serve-feed.js';
 import { createAdminCheck } from './auth.js';
+import { consoleRoutes, serveMedia } from './console/index.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
 import { createErrorPageRenderer, pageRoutes, serveAssets } from './pages/index.js';
 import { createHubLimiter, createSubscribeLimiter } from './rate-limit.js';
+import { accountRoutes } from './routes/accounts.js';
 import { articleRoutes } from './routes/articles.js';
 import { newsletterRoutes } from './routes/newsletter.js';
 import { sourceRoutes } from './routes/sources.js';
@@ -39,11 +41,14 @@ export function createApp(ctx: AppContext): express.Express {
   });
 
   app.use(articleRoutes(ctx, auth));
+  app.use(accountRoutes(ctx, auth));
   app.use(newsletterRoutes(ctx, auth, subscribeLimiter));
   app.use(websubRoutes(ctx, auth, createHubLimiter()));
   app.use(sourceRoutes(ctx, auth));
 
   app.use(serveAssets());
+  app.use(serveMedia(ctx));
+  app.use(consoleRoutes(ctx));
   app.use(pageRoutes(ctx, subscribeLimiter));
 
   app.use(notFoundHandler);

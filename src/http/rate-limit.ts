@@ -34,15 +34,30 @@ export function createHubLimiter(): RateLimitRequestHandler {
   return createLimiter(HUB_LIMIT, 'Too many hub requests from this address; try again later.');
 }
 
-function createLimiter(limit: number, detail: string): RateLimitRequestHandler {
+/** Wrong passwords at the console's sign-in: counted per address and per account (only failures count). */
+export const SIGN_IN_FAILURES_PER_ACCOUNT = 5;
+export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
+const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+
+export function createSignInLimiters(): RateLimitRequestHandler[] {
+  const detail = 'Too many wrong passwords; try again in 15 minutes.';
+  const accountKey = (req: Request) => `account:${String(req.body?.email ?? '').trim().toLowerCase()}`;
+  return [
+    createLimiter(SIGN_IN_FAILURES_PER_ADDRESS, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true }),
+    createLimiter(SIGN_IN_FAILURES_PER_ACCOUNT, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, keyGenerator: accountKey }),
+  ];
+}
+
+function createLimiter(limit: number, detail: string, options: Partial<Parameters<typeof rateLimit>[0]> = {}): RateLimitRequestHandler {
   return rateLimit({
     windowMs: SUBSCRIBE_WINDOW_MS,
+    ...options,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: clientKey,
-    handler: (_req, _res, next, options) => {
-      const retryAfter = String(Math.ceil(options.windowMs / 1000));
+    keyGenerator: options.keyGenerator ?? clientKey,
+    handler: (_req, _res, next, used) => {
+      const retryAfter = String(Math.ceil(used.windowMs / 1000));
       next(new HttpError(429, 'Too many requests', detail, [], { 'Retry-After': retryAfter }));
     },
   });

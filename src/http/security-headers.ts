@@ -20,6 +20,10 @@ const htmlHeaders = (policy: string) => ({
 
 const PAGE_HEADERS = htmlHeaders(PAGE_POLICY);
 const EMAIL_PREVIEW_HEADERS = htmlHeaders(EMAIL_PREVIEW_POLICY);
+// The console frames one page of its own (the digest preview, in a sandboxed iframe), and its
+// run page asks for the run's progress.
+const CONSOLE_HEADERS = htmlHeaders(`${PAGE_POLICY}; frame-src 'self'; connect-src 'self'`);
+const FRAMED_EMAIL_PREVIEW_HEADERS = { ...htmlHeaders(EMAIL_PREVIEW_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'")), 'X-Frame-Options': 'SAMEORIGIN' };
 
 /** Every response: no content-type sniffing. */
 export const noSniffing: RequestHandler = (_req, res, next) => {
@@ -39,5 +43,16 @@ export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
 
 export const emailPreviewSecurityHeaders: RequestHandler = (_req, res, next) => {
   res.set(EMAIL_PREVIEW_HEADERS);
+  next();
+};
+
+export const consoleSecurityHeaders: RequestHandler = (_req, res, next) => {
+  res.set(CONSOLE_HEADERS);
+  next();
+};
+
+/** The digest preview that the console shows in its own frame. */
+export const framedEmailPreviewSecurityHeaders: RequestHandler = (_req, res, next) => {
+  res.set(FRAMED_EMAIL_PREVIEW_HEADERS);
   next();
 };

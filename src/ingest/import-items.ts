@@ -46,7 +46,7 @@ async function importItem(ctx: AppContext, source: SourceRecord, item: FeedItem,
   if (existing?.source?.hash === hash) return undefined;
   if (existing) {
     const { publishedAt: _kept, status: _status, ...changes } = fields;
-    await updateArticle(ctx, existing.id, { ...changes, imageUrl: changes.imageUrl ?? null }, origin);
+    await updateArticle(ctx, existing.id, { ...changes, imageUrl: changes.imageUrl ?? null }, { origin });
     return 'updated';
   }
   await createArticle(ctx, createArticleSchema.parse(fields), origin);

@@ -65,8 +65,9 @@ export interface ImportResult {
 /**
  * Imports a list as confirmed: invalid and already known addresses are skipped. Checked and
  * written in slices of a thousand, so the service keeps answering during a large import.
+ * `dryRun` checks every entry and writes nothing (the console's preview).
  */
-export async function importSubscribers(ctx: AppContext, body: unknown): Promise<ImportResult> {
+export async function importSubscribers(ctx: AppContext, body: unknown, options: { dryRun?: boolean } = {}): Promise<ImportResult> {
   const list = parseInput(z.array(z.unknown()).min(1, 'send at least one subscriber').max(MAX_IMPORT, `at most ${MAX_IMPORT} per call`), body);
   const now = ctx.clock().toISOString();
   const { newsletter } = ctx.store;
@@ -98,6 +99,7 @@ export async function importSubscribers(ctx: AppContext, body: unknown): Promise
     const schedule = rhythm ? { rhythm, nextDigestAt: nextDigestAt(rhythm, new Date(now)) } : {};
     added.push({ id: randomUUID(), email, ...(name ? { name } : {}), categories: slugs, status: 'confirmed', source: 'import', createdAt: now, confirmedAt: now, watermark: now, failures: 0, ...schedule });
   }
+  if (options.dryRun) return { imported: added.length, skipped: list.length - added.length, errors };
   if (added.length) await newsletter.saveSubscribers(added);
   ctx.log.info({ imported: added.length, skipped: list.length - added.length }, 'subscribers imported');
   return { imported: added.length, skipped: list.length - added.length, errors: errors.slice(0, 100) };

@@ -21,6 +21,8 @@ export type ChangeListener = (scopes: ReadonlySet<string>) => void;
 
 export interface ArticleStore {
   byId(id: string): ArticleRecord | undefined;
+  /** Every article, whatever its status, newest first (the console's list). */
+  all(): ArticleRecord[];
   bySlug(slug: string): ArticleRecord | undefined;
   /** The article that an item of a source became, if any. */
   bySourceItem(sourceId: string, item: string): ArticleRecord | undefined;
@@ -184,6 +186,7 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
   return {
     opened: indexAll,
     byId: (id) => byId.get(id),
+    all: () => [...byId.values()].sort(newestFirst),
     bySlug: (slug) => bySlug.get(slug),
     bySourceItem: (sourceId, item) => bySource.get(sourceId)?.get(item),
     ofSource: (sourceId) => [...(bySource.get(sourceId)?.values() ?? [])],

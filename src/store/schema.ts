@@ -21,3 +21,6 @@ export const WEBSUB_SNAPSHOT: SnapshotSpec = { file: 'websub.json', version: 1, 
 
 /** Sources: the feeds fetched from elsewhere, with their schedule and validators (version 1). */
 export const SOURCES_SNAPSHOT: SnapshotSpec = { file: 'sources.json', version: 1, collections: ['sources'] };
+
+/** The console: accounts, their sessions and the audit log (version 1). */
+export const CONSOLE_SNAPSHOT: SnapshotSpec = { file: 'console.json', version: 1, collections: ['accounts', 'sessions', 'auditEntries'] };

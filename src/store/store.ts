@@ -1,12 +1,13 @@
 // The store: the named repositories (articles and categories; subscribers, runs and their
 // deliveries) over the embedded engine in DATA_DIR. Nothing above this module knows the engine.
+import { createAccountStore, type AccountStore } from './accounts.js';
 import { createArticleStore, type ArticleStore } from './articles.js';
 import { StoreEngine } from './engine.js';
 import { lockDataDir } from './lock.js';
 import { createNewsletterMigration } from './newsletter-migration.js';
 import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
 import { createRunLedgers } from './run-ledger.js';
-import { CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, SOURCES_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
+import { CONSOLE_SNAPSHOT, CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, SOURCES_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
 import { createSourceStore, type SourceStore } from './sources.js';
 import { createWebSubStore, type WebSubStore } from './websub.js';
 
@@ -18,6 +19,7 @@ export interface Store {
   newsletter: NewsletterStore;
   websub: WebSubStore;
   sources: SourceStore;
+  accounts: AccountStore;
   /** True on the first start, when the store files were just created. */
   created: boolean;
   /** False while the store cannot write (for /healthz). */
@@ -44,11 +46,12 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
     const ledgers = createRunLedgers(dataDir);
     let newsletter: ReturnType<typeof createNewsletterStore> | undefined;
     const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
-    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT], { ...options, ...migration });
+    const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
     const articles = createArticleStore(engine);
     newsletter = createNewsletterStore(engine, ledgers);
     const websub = createWebSubStore(engine);
     const sources = createSourceStore(engine);
+    const accounts = createAccountStore(engine);
     await engine.open();
     await migration.cleanUp();
     articles.opened();
@@ -58,6 +61,7 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
       newsletter,
       websub,
       sources,
+      accounts,
       created: engine.created,
       isWritable: () => engine.isHealthy(),
       compact: () => engine.compact(),

@@ -68,16 +68,21 @@ export function readPageRoutes(ctx: AppContext, pages: PageRenderer): Router {
     if (!article && articles.isRetired(req.params.slug!)) throw HttpError.articleGone(req.params.slug!);
     // Drafts and scheduled articles do not exist for readers.
     if (!article || !isDue(article, now)) throw HttpError.notFound(`There is no article "${req.params.slug}"`);
-    const html = pages.render('article.njk', articleMeta(ctx, article), {
-      article: { ...articleCard(ctx, paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt, origin: originOf(ctx, article) },
-      related: articles.related(article, now).map((other) => articleCard(ctx, paths, other)),
-      // A summary cut from the text would repeat the first paragraph; only a written one is shown.
-      showSummary: !hasDerivedSummary(article),
-    });
-    sendPage(res, html);
+    sendPage(res, renderArticlePage(ctx, pages, article));
   });
 
   return router;
+}
+
+/** An article's page; the console's preview shows drafts and scheduled articles with a notice. */
+export function renderArticlePage(ctx: AppContext, pages: PageRenderer, article: ArticleRecord, preview?: { previewNotice: string; noindex: true }): string {
+  return pages.render('article.njk', { ...articleMeta(ctx, article), ...(preview ? { noindex: true } : {}) }, {
+    article: { ...articleCard(ctx, pages.paths, article), contentHtml: article.contentHtml, updatedAt: article.updatedAt, origin: originOf(ctx, article) },
+    related: ctx.store.articles.related(article, ctx.clock()).map((other) => articleCard(ctx, pages.paths, other)),
+    // A summary cut from the text would repeat the first paragraph; only a written one is shown.
+    showSummary: !hasDerivedSummary(article),
+    previewNotice: preview?.previewNotice,
+  });
 }
 
 function articleMeta(ctx: AppContext, article: ArticleRecord) {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createArticle, deleteArticle, updateArticle } from '../../articles/edit-articles.js';
 import type { AppContext } from '../../context.js';
 import { createArticleSchema, updateArticleSchema } from '../../domain/article-input.js';
-import { isDue, type ArticleRecord } from '../../domain/article.js';
+import { articleVersion, isDue, type ArticleRecord } from '../../domain/article.js';
 import { feedUrls, scopePath } from '../../feeds/feed-urls.js';
 import { SITE_SCOPE } from '../../store/articles.js';
 import type { Cursor } from '../../store/timeline.js';
@@ -25,6 +25,14 @@ const listQuery = z.object({
     })
     .optional(),
 });
+
+/** The ETag of an article's version, and the version an If-Match names (undefined: none or `*`). */
+const etagOf = (article: ArticleRecord) => `"${articleVersion(article)}"`;
+function ifMatchVersion(header: string | undefined): string | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  // A weak or unknown tag can never match a version: sent as given, it fails with a 412.
+  return /^\s*"([\w-]+)"\s*$/.exec(header)?.[1] ?? header;
+}
 
 const encodeCursor = (article: ArticleRecord) => Buffer.from(`${Date.parse(article.publishedAt)}.${article.id}`).toString('base64url');
 
@@ -51,17 +59,17 @@ export function articleRoutes(ctx: AppContext, auth: AdminCheck): Router {
     // Drafts and scheduled articles exist only for the admin.
     if (!article && articles.isRetired(ref)) throw HttpError.articleGone(ref);
     if (!article || (!isDue(article, ctx.clock()) && !auth.isAdmin(req))) throw HttpError.notFound(`There is no article "${ref}"`);
-    res.json(presentArticle(ctx, article));
+    res.set('ETag', etagOf(article)).json(presentArticle(ctx, article));
   });
 
   router.post('/api/articles', auth.requireAdmin, parseJson, async (req, res) => {
     const article = await createArticle(ctx, parseInput(createArticleSchema, jsonBody(req)));
-    res.status(201).location(`${ctx.config.baseUrl}/api/articles/${article.id}`).json(presentArticle(ctx, article));
+    res.status(201).set('ETag', etagOf(article)).location(`${ctx.config.baseUrl}/api/articles/${article.id}`).json(presentArticle(ctx, article));
   });
 
   router.patch('/api/articles/:id', auth.requireAdmin, parseJson, async (req, res) => {
-    const article = await updateArticle(ctx, req.params.id as string, parseInput(updateArticleSchema, jsonBody(req)));
-    res.json(presentArticle(ctx, article));
+    const article = await updateArticle(ctx, req.params.id as string, parseInput(updateArticleSchema, jsonBody(req)), { ifVersion: ifMatchVersion(req.get('if-match')) });
+    res.set('ETag', etagOf(article)).json(presentArticle(ctx, article));
   });
 
   router.delete('/api/articles/:id', auth.requireAdmin, async (req, res) => {

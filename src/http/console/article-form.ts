@@ -1,0 +1,109 @@
+// The console's article form: what it shows for an article, and what a posted form asks of
+// the API's validation (the same schemas, the same sanitiser when saved).
+import type { Request } from 'express';
+import type { AppContext } from '../../context.js';
+import { createArticleSchema, updateArticleSchema, type CreateArticleInput, type UpdateArticleInput } from '../../domain/article-input.js';
+import { articleVersion, type ArticleRecord } from '../../domain/article.js';
+import { fromLocalInput, toLocalInput } from '../../domain/local-time.js';
+import { HttpError, parseInput, type FieldError } from '../errors.js';
+
+/** The form's fields as strings, as the page shows them and as they were posted. */
+export interface ArticleForm {
+  id?: string;
+  slug?: string;
+  version?: string;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  categories: string;
+  imageUrl: string;
+  related: string;
+  publishAt: string;
+  status?: ArticleState;
+}
+
+export type ArticleState = 'published' | 'scheduled' | 'draft';
+
+export function articleState(article: ArticleRecord, now: Date): ArticleState {
+  if (article.status === 'draft') return 'draft';
+  return Date.parse(article.publishedAt) > now.getTime() ? 'scheduled' : 'published';
+}
+
+export const EMPTY_FORM: ArticleForm = { title: '', summary: '', contentHtml: '', categories: '', imageUrl: '', related: '', publishAt: '' };
+
+export function formOf(ctx: AppContext, article: ArticleRecord): ArticleForm {
+  return {
+    id: article.id,
+    slug: article.slug,
+    version: articleVersion(article),
+    title: article.title,
+    summary: article.summary,
+    contentHtml: article.contentHtml,
+    categories: ctx.store.articles.categoriesOf(article.categories).map((category) => category.name).join(', '),
+    imageUrl: article.imageUrl ?? '',
+    related: (article.related ?? []).join(', '),
+    publishAt: toLocalInput(article.publishedAt, ctx.config.timezone),
+    status: articleState(article, ctx.clock()),
+  };
+}
+
+export function postedForm(req: Request): ArticleForm {
+  const field = (name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
+  return {
+    version: field('version') || undefined,
+    title: field('title'),
+    summary: field('summary'),
+    contentHtml: field('contentHtml'),
+    categories: field('categories'),
+    imageUrl: field('imageUrl').trim(),
+    related: field('related'),
+    publishAt: field('publishAt'),
+  };
+}
+
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
+/** The publication time of the form, or a 422 naming the field. */
+function publishedAtOf(ctx: AppContext, form: ArticleForm): string | undefined {
+  if (!form.publishAt.trim()) return undefined;
+  const date = fromLocalInput(form.publishAt, ctx.config.timezone);
+  if (!date) throw HttpError.invalid([{ field: 'publishAt', message: 'is not a date and time' }]);
+  return date.toISOString();
+}
+
+export function createInput(ctx: AppContext, form: ArticleForm, status: 'published' | 'draft'): CreateArticleInput {
+  const publishedAt = publishedAtOf(ctx, form);
+  return parseInput(createArticleSchema, {
+    title: form.title,
+    contentHtml: form.contentHtml,
+    ...(form.summary.trim() ? { summary: form.summary } : {}),
+    categories: list(form.categories),
+    ...(form.imageUrl ? { imageUrl: form.imageUrl } : {}),
+    ...(publishedAt ? { publishedAt } : {}),
+    ...(form.related.trim() ? { related: list(form.related) } : {}),
+    status,
+  });
+}
+
+export function updateInput(ctx: AppContext, form: ArticleForm, status: 'published' | 'draft'): UpdateArticleInput {
+  const publishedAt = publishedAtOf(ctx, form);
+  return parseInput(updateArticleSchema, {
+    title: form.title,
+    contentHtml: form.contentHtml,
+    ...(form.summary.trim() ? { summary: form.summary } : {}),
+    categories: list(form.categories),
+    imageUrl: form.imageUrl || null,
+    ...(publishedAt ? { publishedAt } : {}),
+    related: form.related.trim() ? list(form.related) : null,
+    status,
+  });
+}
+
+/** A 422's field errors as the form's error summary lists them (`related.2` is the related field). */
+export function formErrors(err: unknown, labels: Record<string, string>): FieldError[] {
+  if (!(err instanceof HttpError) || err.status !== 422) throw err;
+  return err.errors.map((error) => {
+    const field = error.field.split('.')[0]!;
+    return { field, message: `${labels[field] ?? field}: ${error.message}` };
+  });
+}

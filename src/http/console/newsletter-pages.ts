@@ -1,0 +1,93 @@
+// The newsletter in the console (admins only): when it sends next, the runs with their counts,
+// the deliveries of a run, the next digest in a sandboxed frame, and "send now" after a question,
+// with the run's progress while it sends (a small script polls; without it, a refresh link).
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { recordAudit } from '../../console/accounts.js';
+import type { AppContext } from '../../context.js';
+import type { DeliveryRecord, RunCounts, RunRecord } from '../../domain/newsletter.js';
+import { previewDigest } from '../../newsletter/subscribers-admin.js';
+import { HttpError } from '../errors.js';
+import { framedEmailPreviewSecurityHeaders } from '../security-headers.js';
+import type { ConsoleRenderer } from './render-console.js';
+import { consoleLocals, requireRole } from './session.js';
+
+const RUNS_SHOWN = 30;
+const DELIVERIES_SHOWN = 200;
+
+/** A run's counts as they stand: recorded once it finished, counted from its deliveries while it sends. */
+export function runProgress(run: RunRecord, deliveries: readonly DeliveryRecord[]): RunCounts & { status: RunRecord['status']; total: number; done: number } {
+  if (run.status === 'finished') return { status: run.status, ...run.counts, total: deliveries.length, done: deliveries.length };
+  const counts = { ...run.counts, sent: 0, deferred: 0, failed: 0 };
+  for (const delivery of deliveries) if (delivery.state === 'sent' || delivery.state === 'deferred' || delivery.state === 'failed') counts[delivery.state] += 1;
+  return { status: run.status, ...counts, total: deliveries.length, done: counts.sent + counts.deferred + counts.failed };
+}
+
+export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: RequestHandler[]): Router {
+  const router = Router();
+  const { text, admin } = view;
+  const adminOnly = requireRole('admin');
+  const { newsletter } = ctx.store;
+
+  router.get('/admin/newsletter', adminOnly, (req, res) => {
+    const waiting = newsletter.allSubscribers().flatMap((subscriber) => (subscriber.nextDigestAt ? [subscriber.nextDigestAt] : []));
+    const runs = [...newsletter.runs()].reverse().slice(0, RUNS_SHOWN).map((run) => ({ ...run, href: admin(`/newsletter/runs/${run.id}`), statusName: run.status === 'finished' ? text.finished : text.running }));
+    view.send(res, 'newsletter.njk', {
+      title: text.newsletterNav,
+      section: 'newsletter',
+      cron: text.cronSchedule(ctx.config.newsletterCron, ctx.config.timezone),
+      nextRhythmDigest: waiting.sort()[0],
+      runs,
+      busy: req.query.busy === '1' || ctx.newsletter.isRunning,
+    });
+  });
+
+  router.get('/admin/newsletter/preview', adminOnly, framedEmailPreviewSecurityHeaders, async (_req, res) => {
+    res.type('html').send((await previewDigest(ctx, undefined)).html);
+  });
+
+  router.get('/admin/newsletter/send', adminOnly, (_req, res) => {
+    view.send(res, 'confirm-send.njk', { title: text.sendNow, section: 'newsletter', back: admin('/newsletter') });
+  });
+
+  router.post('/admin/newsletter/send', ...form, adminOnly, async (_req, res) => {
+    if (ctx.newsletter.isRunning) return res.redirect(303, admin('/newsletter?busy=1'));
+    const before = new Set(newsletter.runs().map((run) => run.id));
+    // The run is on disk once it reports progress the first time; the page follows it from there.
+    let recorded!: () => void;
+    const started = new Promise<void>((resolve) => (recorded = resolve));
+    ctx.background.run('newsletter run from the console', () => ctx.newsletter.run('manual', () => recorded()).finally(() => recorded()));
+    await started;
+    const run = newsletter.runs().find((candidate) => !before.has(candidate.id));
+    await recordAudit(ctx, consoleLocals(res).account!.email, 'newsletter-sent', run?.id);
+    res.redirect(303, admin(run ? `/newsletter/runs/${run.id}` : '/newsletter'));
+  });
+
+  const runOr404 = (req: Request): RunRecord => {
+    const run = newsletter.runs().find((candidate) => candidate.id === req.params.id);
+    if (!run) throw HttpError.notFound(`There is no run ${req.params.id}`);
+    return run;
+  };
+
+  router.get('/admin/newsletter/runs/:id', adminOnly, (req, res) => {
+    const run = runOr404(req);
+    const all = newsletter.deliveries(run.id);
+    const deliveries = all.slice(0, DELIVERIES_SHOWN).map((delivery) => ({ ...delivery, email: newsletter.subscriberById(delivery.subscriberId)?.email || text.erasedSubscriber }));
+    view.send(res, 'run.njk', {
+      title: text.runsHeading,
+      section: 'newsletter',
+      run,
+      progress: runProgress(run, all),
+      progressUrl: admin(`/newsletter/runs/${run.id}/progress`),
+      deliveries,
+      more: all.length - deliveries.length,
+      scripts: run.status === 'running' ? ['console-run.js'] : [],
+    });
+  });
+
+  router.get('/admin/newsletter/runs/:id/progress', adminOnly, (req, res: Response) => {
+    const run = runOr404(req);
+    res.json(runProgress(run, newsletter.deliveries(run.id)));
+  });
+
+  return router;
+}
