@@ -1,7 +1,7 @@
 // The only reader of process.env: parses every variable of the contract once, at start,
 // and stops with the variable's name when a value is wrong.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -128,10 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = safeParseEnv(env);
   const dataDir = path.resolve(parsed.DATA_DIR);
   try {
-    // Private: file names in it (the outbox's) tell whom we mail.
+    // Private: file names in it (the outbox's) tell whom we mail; one that others could read is tightened.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (statSync(dataDir).mode & 0o077) chmodSync(dataDir, 0o700);
   } catch (err) {
-    throw new ConfigError('DATA_DIR', `cannot be created: ${(err as Error).message}`);
+    throw new ConfigError('DATA_DIR', `cannot be created or made private: ${(err as Error).message}`);
   }
   const adminTokenFile = parsed.ADMIN_TOKEN ? undefined : path.join(dataDir, 'admin-token');
   return {

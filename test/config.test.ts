@@ -2,7 +2,7 @@
 // secrets are written once (mode 0600) and reused.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,14 @@ describe('configuration', () => {
     loadConfig({ DATA_DIR: nested, ADMIN_TOKEN: 'a-token-of-enough-length', SECRET: 'a-secret-of-enough-length' });
     assert.equal((await stat(nested)).mode & 0o777, 0o700);
     assert.equal((await stat(path.dirname(nested))).mode & 0o777, 0o700);
+  });
+
+  it('tightens an existing DATA_DIR that others can read (the repository\'s data/ is 0755) to 0700', async () => {
+    const shared = path.join(dataDir, 'shared');
+    await mkdir(shared, { mode: 0o755 });
+    await chmod(shared, 0o755);
+    loadConfig({ DATA_DIR: shared, ADMIN_TOKEN: 'a-token-of-enough-length', SECRET: 'a-secret-of-enough-length' });
+    assert.equal((await stat(shared)).mode & 0o777, 0o700);
   });
 
   it('refuses an empty or cut generated secret file, naming the variable', async () => {
