@@ -38,15 +38,33 @@ describe('console in Chromium', function () {
     return page;
   }
 
-  it('lets an editor write and schedule an article with a heading, a link and an uploaded picture, with the keyboard; it appears in the feed and pages when due', async () => {
+  it('lets an editor write and schedule an article with a heading, bold text, a link, a list and an uploaded picture in the rich editor, with the keyboard; it appears in the feed and pages when due', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'editor@example.org');
     await page.getByRole('link', { name: 'Nuovo articolo' }).click();
-    await page.getByLabel('Titolo').fill('Concerto in piazza');
+    await page.getByLabel('Titolo', { exact: true }).fill('Concerto in piazza');
     await page.keyboard.press('Tab');
     await page.keyboard.type('La banda suona sabato.');
+    // The toolbar is one tab stop; the arrows walk its buttons, Enter presses one.
     await page.keyboard.press('Tab');
-    await page.keyboard.type('<h2>Programma</h2><p>Biglietti sul <a href="https://example.org/biglietti">sito</a>.</p>');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Titolo di sezione');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Programma');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Biglietti sul sito');
+    for (let step = 0; step < 4; step++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Control+b');
+    page.once('dialog', (dialog) => void dialog.accept('https://example.org/biglietti'));
+    await page.keyboard.press('Shift+Tab');
+    for (let step = 0; step < 4; step++) await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Link');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Elenco puntato' }).click();
+    await page.keyboard.type('andata');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('ritorno');
     await page.getByLabel('Categorie').fill('Cultura');
     await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: TINY_PNG });
     await page.getByLabel(/Data e ora di pubblicazione/).fill('2026-11-28T18:00');
@@ -55,6 +73,7 @@ describe('console in Chromium', function () {
     assert.match((await page.locator('main').textContent())!, /Stato: programmato/);
 
     const article = service.ctx.store.articles.all().find((candidate) => candidate.title === 'Concerto in piazza')!;
+    assert.equal(article.contentHtml, '<h2>Programma</h2><p>Biglietti sul <a rel="noopener noreferrer" href="https://example.org/biglietti"><strong>sito</strong></a></p><ul><li><p>andata</p></li><li><p>ritorno</p></li></ul>');
     assert.equal(article.publishedAt, '2026-11-28T17:00:00.000Z', '18:00 in Europe/Rome');
     assert.equal((await service.page(`/articles/${article.slug}`)).status, 404);
     service.clock.set('2026-11-28T17:00:01Z');

@@ -82,6 +82,7 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       errors: extra.errors ?? [],
       conflict: extra.conflict,
       saved: extra.saved,
+      scripts: ['editor.js'],
     }, status);
   }
 
