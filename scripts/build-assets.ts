@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 await build({
-  entryPoints: { editor: path.join(ROOT, 'src/client/editor.ts') },
+  entryPoints: { editor: path.join(ROOT, 'src/client/editor.ts'), 'related-picker': path.join(ROOT, 'src/client/related-picker.ts') },
   outdir: path.join(ROOT, 'public/assets'),
   bundle: true,
   minify: true,

@@ -38,7 +38,7 @@ describe('console in Chromium', function () {
     return page;
   }
 
-  it('lets an editor write and schedule an article with a heading, bold text, a link, a list and an uploaded picture in the rich editor, with the keyboard; it appears in the feed and pages when due', async () => {
+  it('lets an editor write and schedule an article with a heading, bold text, a link, a list and an uploaded picture in the rich editor, a known and a new category and a related article found by title; it appears in the feed and pages when due', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'editor@example.org');
     await page.getByRole('link', { name: 'Nuovo articolo' }).click();
@@ -65,7 +65,10 @@ describe('console in Chromium', function () {
     await page.keyboard.type('andata');
     await page.keyboard.press('Enter');
     await page.keyboard.type('ritorno');
-    await page.getByLabel('Categorie').fill('Cultura');
+    await page.getByLabel('Cultura', { exact: true }).check();
+    await page.getByLabel('Nuove categorie').fill('Concerti');
+    await page.getByLabel('Cerca un articolo da collegare').fill('certificati');
+    await page.getByRole('button', { name: /^Aggiungi «Certificati di malattia/ }).click();
     await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: TINY_PNG });
     await page.getByLabel(/Data e ora di pubblicazione/).fill('2026-11-28T18:00');
     await page.getByRole('button', { name: 'Pubblica' }).press('Enter');
@@ -73,6 +76,9 @@ describe('console in Chromium', function () {
     assert.match((await page.locator('main').textContent())!, /Stato: programmato/);
 
     const article = service.ctx.store.articles.all().find((candidate) => candidate.title === 'Concerto in piazza')!;
+    const certificates = service.ctx.store.articles.all().find((candidate) => candidate.title.startsWith('Certificati di malattia'))!;
+    assert.deepEqual(article.related, [certificates.slug]);
+    assert.deepEqual(service.ctx.store.articles.categoriesOf(article.categories).map((category) => category.name), ['Cultura', 'Concerti']);
     assert.equal(article.contentHtml, '<h2>Programma</h2><p>Biglietti sul <a rel="noopener noreferrer" href="https://example.org/biglietti"><strong>sito</strong></a></p><ul><li><p>andata</p></li><li><p>ritorno</p></li></ul>');
     assert.equal(article.publishedAt, '2026-11-28T17:00:00.000Z', '18:00 in Europe/Rome');
     assert.equal((await service.page(`/articles/${article.slug}`)).status, 404);
