@@ -140,6 +140,7 @@ describe('console in Chromium', function () {
         '/admin/newsletter',
         '/admin/newsletter/send',
         '/admin/websub',
+        '/admin/sources',
         ...(runs.length ? [`/admin/newsletter/runs/${runs[0]!.id}`] : []),
         '/admin/articles', '/admin/articles?status=draft&q=zzz', '/admin/articles/new', `/admin/articles/${article.id}`, `/admin/articles/${article.id}/delete`, `/admin/articles/${article.id}/preview`, '/admin/accounts', '/admin/audit'];
       const problems: string[] = [];
@@ -162,7 +163,7 @@ describe('console in Chromium', function () {
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
     const page = await signIn(phone, 'admin@example.org');
     const article = service.ctx.store.articles.all()[0]!;
-    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/websub', '/admin/accounts', '/admin/audit']) {
+    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/sources', '/admin/websub', '/admin/accounts', '/admin/audit']) {
       await page.goto(service.url + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, `${path} is ${overflow}px wider than the screen`);

@@ -43,7 +43,7 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
   const knownCategories = () => articles.categoriesOf([...new Set(articles.all().flatMap((article) => article.categories))]).sort((a, b) => a.name.localeCompare(b.name));
 
   router.get('/admin/articles', editor, (req, res) => {
-    const filters = { q: queryString(req.query.q), status: queryString(req.query.status), category: queryString(req.query.category) };
+    const filters = { q: queryString(req.query.q), status: queryString(req.query.status), category: queryString(req.query.category), source: queryString(req.query.source) };
     const now = ctx.clock();
     const words = filters.q.toLowerCase();
     const all = articles.all();
@@ -51,7 +51,8 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       (article) =>
         (!words || article.title.toLowerCase().includes(words)) &&
         (!filters.status || articleState(article, now) === filters.status) &&
-        (!filters.category || article.categories.includes(filters.category)),
+        (!filters.category || article.categories.includes(filters.category)) &&
+        (!filters.source || article.source?.id === filters.source),
     );
     const page = pageQuery(req.query.page);
     const shown = matching.slice((page - 1) * ARTICLES_PER_PAGE, page * ARTICLES_PER_PAGE).map((article) => ({
@@ -67,6 +68,8 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       filters,
       states: STATES.map((value) => ({ value, label: stateName(value) })),
       categories,
+      // Only admins see sources (their page is theirs); editors filter by the other fields.
+      sources: consoleLocals(res).account!.role === 'admin' ? ctx.store.sources.all().map((source) => ({ id: source.id, name: source.title || source.url })) : [],
       articles: shown,
       pager: pager(admin('/articles'), query, page, matching.length, ARTICLES_PER_PAGE),
       done: req.query.done === 'deleted' ? text.deleted : undefined,
