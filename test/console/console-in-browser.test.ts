@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAccount } from '../../src/console/accounts.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { feedWithEtag, fixture, startUpstream, type Upstream } from '../helpers/upstream.js';
 import { launchChromium, seriousViolations } from '../pages/browser.js';
 import { startPagesService, type PagesService } from '../pages/fixture.js';
 import { addAccount, PASSWORD, TINY_PNG } from './console-client.js';
@@ -13,10 +14,13 @@ describe('console in Chromium', function () {
   let service: PagesService;
   let browser: Browser;
   let sink: SmtpSink;
+  let upstream: Upstream;
 
   before(async () => {
     sink = await startSmtpSink();
-    service = await startPagesService({ SMTP_URL: sink.url });
+    upstream = await startUpstream();
+    upstream.set('/feed.xml', feedWithEtag(fixture('wordpress.xml')));
+    service = await startPagesService({ SMTP_URL: sink.url, ALLOW_PRIVATE_NETWORKS: 'true' });
     await addAccount(service, 'admin@example.org', 'admin');
     await addAccount(service, 'editor@example.org', 'editor');
     browser = await launchChromium();
@@ -26,6 +30,7 @@ describe('console in Chromium', function () {
     await browser?.close();
     await service?.stop({ removeData: true });
     await sink?.close();
+    await upstream?.close();
   });
 
   async function signIn(context: BrowserContext, email: string): Promise<Page> {
@@ -132,6 +137,8 @@ describe('console in Chromium', function () {
       const readers = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: `lettrice-${colorScheme}@example.org` }] });
       const reader = service.ctx.store.newsletter.subscriberByEmail(`lettrice-${colorScheme}@example.org`)!;
       assert.equal(readers.status, 200);
+      // The sources page with a source in its table (added once, by the first colour scheme).
+      if (!service.ctx.store.sources.all().length) await service.ctx.ingest.add({ url: `${upstream.url}/feed.xml` });
       const runs = service.ctx.store.newsletter.runs();
       const paths = [
         '/admin/subscribers?q=lettrice',
