@@ -40,7 +40,10 @@ export type AuditAction =
   | 'subscribers-imported'
   | 'subscribers-exported'
   | 'subscriber-erased'
-  | 'newsletter-sent';
+  | 'newsletter-sent'
+  | 'source-added'
+  | 'source-fetched'
+  | 'source-deleted';
 
 /** Who did what, and when: kept for the admins. */
 export interface AuditEntry {

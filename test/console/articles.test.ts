@@ -118,4 +118,33 @@ describe('console articles', function () {
     assert.match(served.headers.get('cache-control')!, /max-age=31536000, immutable/);
     assert.deepEqual(Buffer.from(await served.arrayBuffer()), TINY_PNG);
   });
+
+  it('offers the known categories as checkboxes next to a field for new ones, and saves both', async () => {
+    const editor = await signedIn(service, 'anna@example.org');
+    await editor.post('/admin/articles/new', { title: 'Prima', contentHtml: '<p>Uno.</p>', categories: 'Cultura, Sport', action: 'draft' });
+    const form = await (await editor.get('/admin/articles/new')).text();
+    assert.match(form, /<input type="checkbox" id="category-1" name="category" value="Cultura">/);
+    assert.match(form, /<input type="checkbox" id="category-2" name="category" value="Sport">/);
+    // Ticked existing categories, with a new one typed in; posted as a form with a picture too.
+    const response = await editor.post('/admin/articles/new', { title: 'Seconda', contentHtml: '<p>Due.</p>', category: ['Cultura', 'Sport'], categories: 'Musica', action: 'draft' }, { file: { field: 'image', name: 'a.png', bytes: TINY_PNG } });
+    assert.equal(response.status, 303);
+    const article = byTitle('Seconda')!;
+    assert.deepEqual(service.ctx.store.articles.categoriesOf(article.categories).map((category) => category.name), ['Cultura', 'Sport', 'Musica']);
+    const edited = await (await editor.get(`/admin/articles/${article.id}`)).text();
+    assert.match(edited, /name="category" value="Cultura" checked>/);
+    assert.match(edited, /name="category" value="Musica" checked>/);
+    assert.match(edited, /id="categories" name="categories" type="text" value=""/, 'only names that are not yet categories stay in the text field');
+  });
+
+  it('answers the related-articles search with matching titles and slugs, to signed-in editors only', async () => {
+    const editor = await signedIn(service, 'anna@example.org');
+    await editor.post('/admin/articles/new', { title: 'Concerto in piazza', contentHtml: '<p>Uno.</p>', action: 'publish' });
+    await editor.post('/admin/articles/new', { title: 'Mercato del sabato', contentHtml: '<p>Due.</p>', action: 'draft' });
+    const found = await editor.get('/admin/articles/titles?q=PIAZZA');
+    assert.equal(found.status, 200);
+    assert.deepEqual(await found.json(), [{ slug: byTitle('Concerto in piazza')!.slug, title: 'Concerto in piazza' }]);
+    const anonymous = await fetch(`${service.url}/admin/articles/titles?q=piazza`, { redirect: 'manual' });
+    assert.notEqual(anonymous.status, 200);
+    assert.doesNotMatch(await anonymous.text(), /Concerto/);
+  });
 });

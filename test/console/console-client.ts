@@ -17,7 +17,8 @@ export async function addAccount(service: TestService, email: string, role: Role
 export interface ConsoleClient {
   get(path: string): Promise<Response>;
   /** Posts a form; the CSRF token of the last page read is added unless `csrf` says otherwise. */
-  post(path: string, fields: Record<string, string>, options?: { csrf?: string | null; headers?: Record<string, string>; file?: { field: string; name: string; bytes: Buffer } }): Promise<Response>;
+  /** A list value is sent as one field per item (checkboxes). */
+  post(path: string, fields: Record<string, string | string[]>, options?: { csrf?: string | null; headers?: Record<string, string>; file?: { field: string; name: string; bytes: Buffer } }): Promise<Response>;
   csrf(): string;
   cookies: Map<string, string>;
 }
@@ -48,11 +49,11 @@ export function consoleClient(service: TestService): ConsoleClient {
     },
     async post(path, fields, options = {}) {
       const token = options.csrf === undefined ? csrf : options.csrf;
-      const all = { ...fields, ...(token === null ? {} : { _csrf: token }) };
+      const all = Object.entries({ ...fields, ...(token === null ? {} : { _csrf: token }) }).flatMap(([name, value]) => [value].flat().map((item) => [name, item]));
       let body: URLSearchParams | FormData = new URLSearchParams(all);
       if (options.file) {
         const form = new FormData();
-        for (const [name, value] of Object.entries(all)) form.append(name, value);
+        for (const [name, value] of all) form.append(name!, value!);
         form.append(options.file.field, new Blob([new Uint8Array(options.file.bytes)]), options.file.name);
         body = form;
       }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAccount } from '../../src/console/accounts.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { feedWithEtag, fixture, startUpstream, type Upstream } from '../helpers/upstream.js';
 import { launchChromium, seriousViolations } from '../pages/browser.js';
 import { startPagesService, type PagesService } from '../pages/fixture.js';
 import { addAccount, PASSWORD, TINY_PNG } from './console-client.js';
@@ -13,10 +14,13 @@ describe('console in Chromium', function () {
   let service: PagesService;
   let browser: Browser;
   let sink: SmtpSink;
+  let upstream: Upstream;
 
   before(async () => {
     sink = await startSmtpSink();
-    service = await startPagesService({ SMTP_URL: sink.url });
+    upstream = await startUpstream();
+    upstream.set('/feed.xml', feedWithEtag(fixture('wordpress.xml')));
+    service = await startPagesService({ SMTP_URL: sink.url, ALLOW_PRIVATE_NETWORKS: 'true' });
     await addAccount(service, 'admin@example.org', 'admin');
     await addAccount(service, 'editor@example.org', 'editor');
     browser = await launchChromium();
@@ -26,6 +30,7 @@ describe('console in Chromium', function () {
     await browser?.close();
     await service?.stop({ removeData: true });
     await sink?.close();
+    await upstream?.close();
   });
 
   async function signIn(context: BrowserContext, email: string): Promise<Page> {
@@ -38,16 +43,37 @@ describe('console in Chromium', function () {
     return page;
   }
 
-  it('lets an editor write and schedule an article with a heading, a link and an uploaded picture, with the keyboard; it appears in the feed and pages when due', async () => {
+  it('lets an editor write and schedule an article with a heading, bold text, a link, a list and an uploaded picture in the rich editor, a known and a new category and a related article found by title; it appears in the feed and pages when due', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, 'editor@example.org');
     await page.getByRole('link', { name: 'Nuovo articolo' }).click();
-    await page.getByLabel('Titolo').fill('Concerto in piazza');
+    await page.getByLabel('Titolo', { exact: true }).fill('Concerto in piazza');
     await page.keyboard.press('Tab');
     await page.keyboard.type('La banda suona sabato.');
+    // The toolbar is one tab stop; the arrows walk its buttons, Enter presses one.
     await page.keyboard.press('Tab');
-    await page.keyboard.type('<h2>Programma</h2><p>Biglietti sul <a href="https://example.org/biglietti">sito</a>.</p>');
-    await page.getByLabel('Categorie').fill('Cultura');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Titolo di sezione');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Programma');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Biglietti sul sito');
+    for (let step = 0; step < 4; step++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Control+b');
+    page.once('dialog', (dialog) => void dialog.accept('https://example.org/biglietti'));
+    await page.keyboard.press('Shift+Tab');
+    for (let step = 0; step < 4; step++) await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Link');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Elenco puntato' }).click();
+    await page.keyboard.type('andata');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('ritorno');
+    await page.getByLabel('Cultura', { exact: true }).check();
+    await page.getByLabel('Nuove categorie').fill('Concerti');
+    await page.getByLabel('Cerca un articolo da collegare').fill('certificati');
+    await page.getByRole('button', { name: /^Aggiungi «Certificati di malattia/ }).click();
     await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: TINY_PNG });
     await page.getByLabel(/Data e ora di pubblicazione/).fill('2026-11-28T18:00');
     await page.getByRole('button', { name: 'Pubblica' }).press('Enter');
@@ -55,6 +81,10 @@ describe('console in Chromium', function () {
     assert.match((await page.locator('main').textContent())!, /Stato: programmato/);
 
     const article = service.ctx.store.articles.all().find((candidate) => candidate.title === 'Concerto in piazza')!;
+    const certificates = service.ctx.store.articles.all().find((candidate) => candidate.title.startsWith('Certificati di malattia'))!;
+    assert.deepEqual(article.related, [certificates.slug]);
+    assert.deepEqual(service.ctx.store.articles.categoriesOf(article.categories).map((category) => category.name), ['Cultura', 'Concerti']);
+    assert.equal(article.contentHtml, '<h2>Programma</h2><p>Biglietti sul <a rel="noopener noreferrer" href="https://example.org/biglietti"><strong>sito</strong></a></p><ul><li><p>andata</p></li><li><p>ritorno</p></li></ul>');
     assert.equal(article.publishedAt, '2026-11-28T17:00:00.000Z', '18:00 in Europe/Rome');
     assert.equal((await service.page(`/articles/${article.slug}`)).status, 404);
     service.clock.set('2026-11-28T17:00:01Z');
@@ -107,6 +137,8 @@ describe('console in Chromium', function () {
       const readers = await service.request('/api/subscribers', { method: 'POST', admin: true, json: [{ email: `lettrice-${colorScheme}@example.org` }] });
       const reader = service.ctx.store.newsletter.subscriberByEmail(`lettrice-${colorScheme}@example.org`)!;
       assert.equal(readers.status, 200);
+      // The sources page with a source in its table (added once, by the first colour scheme).
+      if (!service.ctx.store.sources.all().length) await service.ctx.ingest.add({ url: `${upstream.url}/feed.xml` });
       const runs = service.ctx.store.newsletter.runs();
       const paths = [
         '/admin/subscribers?q=lettrice',
@@ -115,6 +147,7 @@ describe('console in Chromium', function () {
         '/admin/newsletter',
         '/admin/newsletter/send',
         '/admin/websub',
+        '/admin/sources',
         ...(runs.length ? [`/admin/newsletter/runs/${runs[0]!.id}`] : []),
         '/admin/articles', '/admin/articles?status=draft&q=zzz', '/admin/articles/new', `/admin/articles/${article.id}`, `/admin/articles/${article.id}/delete`, `/admin/articles/${article.id}/preview`, '/admin/accounts', '/admin/audit'];
       const problems: string[] = [];
@@ -137,7 +170,7 @@ describe('console in Chromium', function () {
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
     const page = await signIn(phone, 'admin@example.org');
     const article = service.ctx.store.articles.all()[0]!;
-    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/websub', '/admin/accounts', '/admin/audit']) {
+    for (const path of ['/admin/articles', '/admin/articles/new', `/admin/articles/${article.id}`, '/admin/subscribers', '/admin/subscribers/import', '/admin/newsletter', '/admin/sources', '/admin/websub', '/admin/accounts', '/admin/audit']) {
       await page.goto(service.url + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, `${path} is ${overflow}px wider than the screen`);

@@ -65,6 +65,21 @@ describe('console subscribers', function () {
     assert.equal(service.ctx.store.accounts.auditEntries(0, 1)[0]!.action, 'subscribers-imported');
   });
 
+  it('previews an uploaded CSV file (with a byte-order mark) like a pasted one, and imports its rows on confirmation', async () => {
+    const file = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(CSV, 'utf8')]);
+    const preview = await admin.post('/admin/subscribers/import', { csv: '', action: 'preview' }, { file: { field: 'csvFile', name: 'iscritti.csv', bytes: file } });
+    assert.equal(preview.status, 200);
+    const page = await preview.text();
+    assert.match(page, /3 saranno importati, 3 rifiutati/);
+    assert.equal(service.ctx.store.newsletter.allSubscribers().length, 0, 'the preview writes nothing');
+    // The confirming post sends the file's text back from the paste box.
+    const shown = /<textarea[^>]*name="csv"[^>]*>([^<]*)<\/textarea>/.exec(page)![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    assert.equal(shown, CSV);
+    const imported = await admin.post('/admin/subscribers/import', { csv: shown, action: 'import' });
+    assert.match(await imported.text(), /3 importati, 3 saltati/);
+    assert.equal(service.ctx.store.newsletter.allSubscribers().length, 3);
+  });
+
   it('counts subscribers by status and category, finds them by address, and exports them as CSV', async () => {
     await admin.post('/admin/subscribers/import', { csv: 'email,name,categories\r\nanna@example.org,,salute\r\nbruno@example.org,,\r\ncarlo@example.org,=HYPERLINK(x),sport', action: 'import' });
     const page = await (await admin.get('/admin/subscribers?q=bruno')).text();

@@ -3,7 +3,7 @@
 import type { Request } from 'express';
 import type { AppContext } from '../../context.js';
 import { createArticleSchema, updateArticleSchema, type CreateArticleInput, type UpdateArticleInput } from '../../domain/article-input.js';
-import { articleVersion, type ArticleRecord } from '../../domain/article.js';
+import { articleVersion, categoryKey, type ArticleRecord } from '../../domain/article.js';
 import { fromLocalInput, toLocalInput } from '../../domain/local-time.js';
 import { HttpError, parseInput, type FieldError } from '../errors.js';
 
@@ -49,12 +49,14 @@ export function formOf(ctx: AppContext, article: ArticleRecord): ArticleForm {
 
 export function postedForm(req: Request): ArticleForm {
   const field = (name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
+  // The ticked existing categories, then the names typed in (the only field without JS or checkboxes).
+  const ticked = [req.body?.category ?? []].flat().filter((name): name is string => typeof name === 'string');
   return {
     version: field('version') || undefined,
     title: field('title'),
     summary: field('summary'),
     contentHtml: field('contentHtml'),
-    categories: field('categories'),
+    categories: [...ticked, field('categories')].filter((names) => names.trim()).join(', '),
     imageUrl: field('imageUrl').trim(),
     related: field('related'),
     publishAt: field('publishAt'),
@@ -97,6 +99,19 @@ export function updateInput(ctx: AppContext, form: ArticleForm, status: 'publish
     related: form.related.trim() ? list(form.related) : null,
     status,
   });
+}
+
+/**
+ * The editor's category choices: every known category, ticked when the form names it, and the
+ * form's other names, which stay in the text field for new categories.
+ */
+export function categoryChoices(form: ArticleForm, known: readonly { name: string }[]): { choices: { name: string; checked: boolean }[]; newNames: string } {
+  const named = new Set(list(form.categories).map(categoryKey));
+  const knownNames = new Set(known.map((category) => categoryKey(category.name)));
+  return {
+    choices: known.map((category) => ({ name: category.name, checked: named.has(categoryKey(category.name)) })),
+    newNames: list(form.categories).filter((name) => !knownNames.has(categoryKey(name))).join(', '),
+  };
 }
 
 /** A 422's field errors as the form's error summary lists them (`related.2` is the related field). */

@@ -9,12 +9,13 @@ import type { ArticleRecord } from '../../domain/article.js';
 import { HttpError, type FieldError } from '../errors.js';
 import { createPageRenderer } from '../pages/render-page.js';
 import { renderArticlePage } from '../pages/read-pages.js';
-import { articleState, createInput, EMPTY_FORM, formErrors, formOf, postedForm, updateInput, type ArticleForm, type ArticleState } from './article-form.js';
+import { articleState, categoryChoices, createInput, EMPTY_FORM, formErrors, formOf, postedForm, updateInput, type ArticleForm, type ArticleState } from './article-form.js';
 import { pageQuery, pager } from './pager.js';
 import type { ConsoleRenderer } from './render-console.js';
 import { consoleLocals, requireRole } from './session.js';
 
 const ARTICLES_PER_PAGE = 20;
+const TITLES_FOUND = 10;
 const STATES: readonly ArticleState[] = ['published', 'scheduled', 'draft'];
 
 const queryString = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
@@ -38,8 +39,11 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
   const actorOf = (res: Response) => consoleLocals(res).account!.email;
   const stateName = (state: ArticleState) => ({ published: text.statusPublished, scheduled: text.statusScheduled, draft: text.statusDraft })[state];
 
+  /** Every category an article has, drafts' too, by name. */
+  const knownCategories = () => articles.categoriesOf([...new Set(articles.all().flatMap((article) => article.categories))]).sort((a, b) => a.name.localeCompare(b.name));
+
   router.get('/admin/articles', editor, (req, res) => {
-    const filters = { q: queryString(req.query.q), status: queryString(req.query.status), category: queryString(req.query.category) };
+    const filters = { q: queryString(req.query.q), status: queryString(req.query.status), category: queryString(req.query.category), source: queryString(req.query.source) };
     const now = ctx.clock();
     const words = filters.q.toLowerCase();
     const all = articles.all();
@@ -47,7 +51,8 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       (article) =>
         (!words || article.title.toLowerCase().includes(words)) &&
         (!filters.status || articleState(article, now) === filters.status) &&
-        (!filters.category || article.categories.includes(filters.category)),
+        (!filters.category || article.categories.includes(filters.category)) &&
+        (!filters.source || article.source?.id === filters.source),
     );
     const page = pageQuery(req.query.page);
     const shown = matching.slice((page - 1) * ARTICLES_PER_PAGE, page * ARTICLES_PER_PAGE).map((article) => ({
@@ -55,7 +60,7 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       state: stateName(articleState(article, now)),
       href: admin(`/articles/${article.id}`),
     }));
-    const categories = articles.categoriesOf([...new Set(all.flatMap((article) => article.categories))]).sort((a, b) => a.name.localeCompare(b.name));
+    const categories = knownCategories();
     const query = Object.fromEntries(Object.entries(filters).filter(([, value]) => value));
     view.send(res, 'articles.njk', {
       title: text.articles,
@@ -63,6 +68,8 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       filters,
       states: STATES.map((value) => ({ value, label: stateName(value) })),
       categories,
+      // Only admins see sources (their page is theirs); editors filter by the other fields.
+      sources: consoleLocals(res).account!.role === 'admin' ? ctx.store.sources.all().map((source) => ({ id: source.id, name: source.title || source.url })) : [],
       articles: shown,
       pager: pager(admin('/articles'), query, page, matching.length, ARTICLES_PER_PAGE),
       done: req.query.done === 'deleted' ? text.deleted : undefined,
@@ -76,12 +83,14 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       heading,
       section: 'articles',
       form: articleForm,
+      categories: categoryChoices(articleForm, knownCategories()),
       state: articleForm.status ? stateName(articleForm.status) : undefined,
       action: admin(articleForm.id ? `/articles/${articleForm.id}` : '/articles/new'),
       timezone: ctx.config.timezone,
       errors: extra.errors ?? [],
       conflict: extra.conflict,
       saved: extra.saved,
+      scripts: ['editor.js', 'related-picker.js'],
     }, status);
   }
 
@@ -98,6 +107,13 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
   }
   /** What the pressed button asks for. */
   const statusOf = (req: Request) => (req.body?.action === 'publish' ? 'published' : 'draft');
+
+  // The related-articles picker's answers: the titles that contain the words, newest first.
+  router.get('/admin/articles/titles', editor, (req, res) => {
+    const words = queryString(req.query.q).toLowerCase();
+    const found = words ? articles.all().filter((article) => article.title.toLowerCase().includes(words)) : [];
+    res.json(found.slice(0, TITLES_FOUND).map((article) => ({ slug: article.slug, title: article.title })));
+  });
 
   router.get('/admin/articles/new', editor, (_req, res) => renderEditor(res, EMPTY_FORM));
 

@@ -11,6 +11,7 @@ import { articlePageRoutes } from './article-pages.js';
 import { parseMultipart } from './multipart.js';
 import { newsletterPageRoutes } from './newsletter-pages.js';
 import { createConsoleRenderer } from './render-console.js';
+import { sourcePageRoutes } from './source-pages.js';
 import { subscriberPageRoutes } from './subscriber-pages.js';
 import { websubPageRoutes } from './websub-pages.js';
 import { checkCsrf, loadSession } from './session.js';
@@ -49,6 +50,7 @@ export function consoleRoutes(ctx: AppContext): Router {
   router.use(articlePageRoutes(ctx, view, form));
   router.use(subscriberPageRoutes(ctx, view, form));
   router.use(newsletterPageRoutes(ctx, view, form));
+  router.use(sourcePageRoutes(ctx, view, form));
   router.use(websubPageRoutes(ctx, view));
   return router;
 }

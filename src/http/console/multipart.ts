@@ -1,5 +1,5 @@
 // Forms with a file (the editor's picture) without a dependency: Node's own fetch Request parses
-// multipart/form-data. Text fields land in req.body like a urlencoded form's; the file in
+// multipart/form-data. Text fields land in req.body as a urlencoded form's would; the file in
 // res.locals.upload. The body is cut off past the limit.
 import { Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
@@ -27,9 +27,10 @@ export function parseMultipart(limitBytes: number): RequestHandler {
       if (received > limitBytes) throw new HttpError(413, 'Too large', `A form with a picture may be at most ${limitBytes} bytes.`);
       throw new HttpError(400, 'Bad request', 'The form could not be read.');
     }
-    const body: Record<string, string> = {};
+    // A repeated name (the editor's category checkboxes) is a list, as in a urlencoded form.
+    const body: Record<string, string | string[]> = {};
     for (const [name, value] of form) {
-      if (typeof value === 'string') body[name] = value;
+      if (typeof value === 'string') body[name] = name in body ? [body[name]!, value].flat() : value;
       else if (value.size > 0) res.locals.upload = Buffer.from(await value.arrayBuffer());
     }
     req.body = body;

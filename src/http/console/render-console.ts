@@ -11,12 +11,13 @@ import { consoleLocals } from './session.js';
 
 /**
  * The console's sections in its navigation, in order; `admin` ones only for admins. A new part
- * of the console (the sources of issue 11) adds its line here and mounts its routes in index.ts.
+ * of the console adds its line here and mounts its routes in index.ts.
  */
 const SECTIONS = [
   { key: 'articles', path: '/articles', role: 'editor' },
   { key: 'subscribers', path: '/subscribers', role: 'admin' },
   { key: 'newsletter', path: '/newsletter', role: 'admin' },
+  { key: 'sources', path: '/sources', role: 'admin' },
   { key: 'websub', path: '/websub', role: 'admin' },
   { key: 'accounts', path: '/accounts', role: 'admin' },
   { key: 'audit', path: '/audit', role: 'admin' },
@@ -47,6 +48,7 @@ export function createConsoleRenderer(ctx: AppContext): ConsoleRenderer {
     articles: text.articles,
     subscribers: text.subscribers,
     newsletter: text.newsletterNav,
+    sources: text.sources,
     websub: text.websubNav,
     accounts: text.accountsNav,
     audit: text.audit,

@@ -47,7 +47,10 @@ export function subscriberPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
   router.get('/admin/subscribers/import', adminOnly, (_req, res) => view.send(res, 'import.njk', { title: text.importHeading, section: 'subscribers', csv: '' }));
 
   router.post('/admin/subscribers/import', ...form, adminOnly, async (req, res) => {
-    const csv = typeof req.body?.csv === 'string' ? req.body.csv : '';
+    // An uploaded file wins over the paste box; the preview shows its text there, so the
+    // confirming post sends the same rows without the file.
+    const upload = res.locals.upload as Buffer | undefined;
+    const csv = upload ? new TextDecoder().decode(upload) : typeof req.body?.csv === 'string' ? req.body.csv : '';
     const { rows, headerProblem } = readSubscriberCsv(csv);
     const base = { title: text.importHeading, section: 'subscribers', csv };
     if (headerProblem || !rows.length) return view.send(res, 'import.njk', { ...base, errors: [{ field: 'csv', message: `${text.csvLabel}: ${headerProblem ?? 'no rows'}` }] }, 422);

@@ -13,7 +13,7 @@ import { jsonBody, parseJson } from '../json-body.js';
 const categoryNames = z.array(z.string().trim().min(1).max(60).refine((name) => !/[<>"]/.test(name), 'must not contain < > or "')).max(12);
 const intervalMinutes = z.number().int().min(MIN_INTERVAL_MINUTES, `must be at least ${MIN_INTERVAL_MINUTES}`).max(24 * 60);
 
-const newSourceSchema = z.strictObject({
+export const newSourceSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
   categories: categoryNames.optional(),
   keepCategories: z.boolean().optional(),
