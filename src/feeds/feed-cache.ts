@@ -100,12 +100,13 @@ export function createFeedCache(store: ArticleStore, site: SiteInfo, clock: Cloc
   };
 }
 
-/** RFC 8288 links for WebSub discovery (section 4): every hub, then the topic's own URL. */
+/** Where an ingested article came from, as the feeds name it (RSS and Atom `<source>`, JSON `external_url`). */
 function originOf(article: ArticleRecord, sourceOf: SourceOf): Pick<FeedEntry, 'origin'> {
   const source = article.source && sourceOf(article.source.id);
   return source ? { origin: { title: source.title, feedUrl: source.url, ...(article.originalUrl ? { originalUrl: article.originalUrl } : {}) } } : {};
 }
 
+/** RFC 8288 links for WebSub discovery (section 4): every hub, then the topic's own URL. */
 function discoveryLinks(site: SiteInfo, scope: string, format: FeedFormat): string {
   return [...site.hubs.map((hub) => `<${hub}>; rel="hub"`), `<${site.baseUrl + feedPath(scope, format)}>; rel="self"`].join(', ');
 }

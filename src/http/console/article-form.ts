@@ -73,31 +73,33 @@ function publishedAtOf(ctx: AppContext, form: ArticleForm): string | undefined {
   return date.toISOString();
 }
 
-export function createInput(ctx: AppContext, form: ArticleForm, status: 'published' | 'draft'): CreateArticleInput {
+/** What a create and an update read alike from the form. */
+function commonInput(ctx: AppContext, form: ArticleForm, status: 'published' | 'draft') {
   const publishedAt = publishedAtOf(ctx, form);
-  return parseInput(createArticleSchema, {
+  return {
     title: form.title,
     contentHtml: form.contentHtml,
     ...(form.summary.trim() ? { summary: form.summary } : {}),
     categories: list(form.categories),
-    ...(form.imageUrl ? { imageUrl: form.imageUrl } : {}),
     ...(publishedAt ? { publishedAt } : {}),
-    ...(form.related.trim() ? { related: list(form.related) } : {}),
     status,
+  };
+}
+
+export function createInput(ctx: AppContext, form: ArticleForm, status: 'published' | 'draft'): CreateArticleInput {
+  return parseInput(createArticleSchema, {
+    ...commonInput(ctx, form, status),
+    ...(form.imageUrl ? { imageUrl: form.imageUrl } : {}),
+    ...(form.related.trim() ? { related: list(form.related) } : {}),
   });
 }
 
+/** An empty picture or related field clears it (`null`), as the API's PATCH does. */
 export function updateInput(ctx: AppContext, form: ArticleForm, status: 'published' | 'draft'): UpdateArticleInput {
-  const publishedAt = publishedAtOf(ctx, form);
   return parseInput(updateArticleSchema, {
-    title: form.title,
-    contentHtml: form.contentHtml,
-    ...(form.summary.trim() ? { summary: form.summary } : {}),
-    categories: list(form.categories),
+    ...commonInput(ctx, form, status),
     imageUrl: form.imageUrl || null,
-    ...(publishedAt ? { publishedAt } : {}),
     related: form.related.trim() ? list(form.related) : null,
-    status,
   });
 }
 
