@@ -11,6 +11,8 @@ export interface Config {
   host: string;
   baseUrl: string;
   dataDir: string;
+  /** postgres://…: the store is this database, shared by every instance; absent: the embedded store in DATA_DIR. */
+  databaseUrl?: string;
   adminToken: string;
   /** Where the generated admin token lives; undefined when ADMIN_TOKEN was given. */
   adminTokenFile?: string;
@@ -47,6 +49,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'is not a postgres:// URL' }).optional(),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -135,11 +138,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('DATA_DIR', `cannot be created or made private: ${(err as Error).message}`);
   }
   const adminTokenFile = parsed.ADMIN_TOKEN ? undefined : path.join(dataDir, 'admin-token');
+  // Instances on one database must sign links and accept tokens alike: one generated per DATA_DIR would not.
+  for (const shared of ['SECRET', 'ADMIN_TOKEN'] as const) {
+    if (parsed.DATABASE_URL && !parsed[shared]) throw new ConfigError(shared, 'must be set when DATABASE_URL is: every instance on the database needs the same one');
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,
     baseUrl: (parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
     dataDir,
+    databaseUrl: parsed.DATABASE_URL,
     adminToken: parsed.ADMIN_TOKEN ?? readOrCreateSecret('ADMIN_TOKEN', adminTokenFile!),
     adminTokenFile,
     secret: parsed.SECRET ?? readOrCreateSecret('SECRET', path.join(dataDir, 'secret')),

@@ -3,7 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { StoreFullError } from '../store/engine.js';
+import { StoreFullError } from '../store/collections.js';
 import { setPageSecurityHeaders } from './security-headers.js';
 
 export interface FieldError {

@@ -1,9 +1,11 @@
 // Subscribing is rate-limited per client address (the API and the form share one budget), so
 // nobody can use Notiziario to flood a stranger's inbox with confirmation emails; WebSub hub
-// requests, each of which makes us call a URL, have a budget of their own.
+// requests, each of which makes us call a URL, have a budget of their own. With PostgreSQL the
+// counters are in the database, shared by every instance.
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { SharedRateLimits } from '../store/postgres/rate-limits.js';
 import { HttpError } from './errors.js';
 
 const SUBSCRIBE_WINDOW_MS = 10 * 60 * 1000;
@@ -25,13 +27,13 @@ function clientKey(req: Request): string {
   return ipKeyGenerator(address, IPV6_PREFIX);
 }
 
-export function createSubscribeLimiter(): RateLimitRequestHandler {
-  return createLimiter(SUBSCRIBE_LIMIT, 'Too many subscription requests from this address; try again later.');
+export function createSubscribeLimiter(shared?: SharedRateLimits): RateLimitRequestHandler {
+  return createLimiter(SUBSCRIBE_LIMIT, 'Too many subscription requests from this address; try again later.', { ...(shared ? { store: shared('subscribe') } : {}) });
 }
 
 /** WebSub hub requests: each makes the hub call a URL, so an address gets a budget of them too. */
-export function createHubLimiter(): RateLimitRequestHandler {
-  return createLimiter(HUB_LIMIT, 'Too many hub requests from this address; try again later.');
+export function createHubLimiter(shared?: SharedRateLimits): RateLimitRequestHandler {
+  return createLimiter(HUB_LIMIT, 'Too many hub requests from this address; try again later.', { ...(shared ? { store: shared('hub') } : {}) });
 }
 
 /** Wrong passwords at the console's sign-in: counted per address and per account (only failures count). */
@@ -39,12 +41,13 @@ export const SIGN_IN_FAILURES_PER_ACCOUNT = 5;
 export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
 const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
-export function createSignInLimiters(): RateLimitRequestHandler[] {
+export function createSignInLimiters(shared?: SharedRateLimits): RateLimitRequestHandler[] {
   const detail = 'Too many wrong passwords; try again in 15 minutes.';
   const accountKey = (req: Request) => `account:${String(req.body?.email ?? '').trim().toLowerCase()}`;
+  const store = (name: string) => (shared ? { store: shared(name) } : {});
   return [
-    createLimiter(SIGN_IN_FAILURES_PER_ADDRESS, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true }),
-    createLimiter(SIGN_IN_FAILURES_PER_ACCOUNT, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, keyGenerator: accountKey }),
+    createLimiter(SIGN_IN_FAILURES_PER_ADDRESS, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, ...store('sign-in-address') }),
+    createLimiter(SIGN_IN_FAILURES_PER_ACCOUNT, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, keyGenerator: accountKey, ...store('sign-in-account') }),
   ];
 }
 

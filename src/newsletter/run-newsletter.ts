@@ -19,6 +19,11 @@ import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
 /** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
 export const SENDS_IN_FLIGHT = 20;
+/**
+ * How long a claimed delivery is this sender's: another instance takes it after that (the
+ * sender died). Far longer than an SMTP transaction, so a live sender is never doubled.
+ */
+export const CLAIM_LEASE_MS = 5 * 60 * 1000;
 /** Subscribers looked at between two turns of the event loop when a run starts. */
 const SUBSCRIBERS_PER_SLICE = 1000;
 /** A subscriber away for long gets the newest articles, not an endless list. */
@@ -177,31 +182,56 @@ async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger
   return run;
 }
 
-/** Sends every delivery of the run not yet sent, then records the run's counts (unless stopped). */
+/** Sends every delivery of the run that this instance can claim, then records the run's counts once none is open. */
 async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): Promise<RunRecord> {
   const { ctx } = scope;
   const { newsletter } = ctx.store;
-  // "sending" means the process stopped during the SMTP transaction: send again (see README).
-  const todo = newsletter.deliveries(run.id).filter((delivery) => delivery.state === 'pending' || delivery.state === 'sending');
+  const total = (await newsletter.tallyDeliveries(run.id)).open;
   let done = 0;
-  progress?.(0, todo.length);
-  await forEachConcurrently(todo, SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
+  progress?.(0, total);
+  // "sending" means a sender stopped during the SMTP transaction: send again (see README).
+  await forEachConcurrently(claimedDeliveries(ctx, run.id), SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
     await deliver(scope, delivery);
     done += 1;
-    progress?.(done, todo.length);
+    progress?.(done, total);
   });
-  if (done < todo.length) {
-    ctx.log.info({ run: run.id, sent: done, left: todo.length - done }, 'newsletter run paused by the stop; it resumes at the next start');
+  const tally = await newsletter.tallyDeliveries(run.id);
+  if (tally.open > 0) {
+    // Stopped, or other instances still hold claims: whoever sends the last one records the counts.
+    ctx.log.info({ run: run.id, sent: done, left: tally.open }, 'newsletter run paused; it goes on with the claims still open');
     return run;
   }
-  const counts: RunCounts = { ...run.counts, sent: 0, deferred: 0, failed: 0 };
-  for (const delivery of newsletter.deliveries(run.id)) {
-    if (delivery.state === 'sent' || delivery.state === 'deferred' || delivery.state === 'failed') counts[delivery.state] += 1;
-    else if (delivery.state === 'cancelled') counts.skipped += 1;
-  }
+  const counts: RunCounts = { ...run.counts, sent: tally.sent, deferred: tally.deferred, failed: tally.failed, skipped: run.counts.skipped + tally.cancelled };
   await newsletter.updateRun(run.id, { status: 'finished', finishedAt: ctx.clock().toISOString(), counts });
   ctx.log.info({ run: run.id, ...counts }, 'newsletter run finished');
   return { ...run, status: 'finished', counts };
+}
+
+/**
+ * The run's open deliveries, claimed a few at a time as the senders need them: another instance
+ * sending the same run takes others, and what a dead sender held is free again after its lease.
+ */
+function claimedDeliveries(ctx: AppContext, runId: string): () => Promise<DeliveryRecord | undefined> {
+  const claimed: DeliveryRecord[] = [];
+  /** Ids this sender has taken: a claim of its own that ran out (a stalled SMTP server) is not taken twice. */
+  const taken = new Set<string>();
+  let claiming: Promise<void> | undefined;
+  let exhausted = false;
+  const claimMore = () =>
+    (claiming ??= (async () => {
+      const now = ctx.clock();
+      const more = await ctx.store.newsletter.claimDeliveries(runId, SENDS_IN_FLIGHT, now, new Date(now.getTime() + CLAIM_LEASE_MS));
+      const fresh = more.filter((delivery) => !taken.has(delivery.id));
+      if (fresh.length === 0) exhausted = true;
+      for (const delivery of fresh) taken.add(delivery.id);
+      claimed.push(...fresh);
+    })().finally(() => (claiming = undefined)));
+  return async () => {
+    while (claimed.length === 0 && !exhausted) await claimMore();
+    // The next few are claimed while these are sent.
+    if (claimed.length <= SENDS_IN_FLIGHT / 2 && !exhausted) void claimMore().catch(() => undefined);
+    return claimed.shift();
+  };
 }
 
 async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void> {
@@ -212,7 +242,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   // The store writes the subscriber's change before the delivery's: a crash between the two
   // leaves a sent delivery "sending", with its cutoff already the subscriber's watermark.
   if (delivery.state === 'sending' && subscriber?.watermark === delivery.cutoff) {
-    await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: now.toISOString() });
+    await newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: now.toISOString() });
     return;
   }
   // Articles the subscriber already has (a digest of another run got there first) are not sent again.
@@ -222,7 +252,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     .filter((article): article is ArticleRecord => !!article && isDue(article, now) && Date.parse(listedAt(article)) > watermark);
   // Unsubscribed, erased or bouncing since the run started, or nothing left to send.
   if (!subscriber || subscriber.status !== 'confirmed' || chosen.length === 0) {
-    await newsletter.updateDelivery(delivery.id, { state: 'cancelled', updatedAt: now.toISOString() });
+    await newsletter.updateDelivery(delivery, { state: 'cancelled', updatedAt: now.toISOString() });
     return;
   }
   let mail: ReturnType<typeof personalizeMessage>;
@@ -234,10 +264,10 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   } catch (err) {
     // Our fault, not the subscriber's: recorded on the delivery, the run goes on.
     ctx.log.error({ err, delivery: delivery.id }, 'digest not rendered');
-    await newsletter.updateDelivery(delivery.id, { state: 'failed', error: `not rendered: ${(err as Error).message}`.slice(0, 300), updatedAt: now.toISOString() });
+    await newsletter.updateDelivery(delivery, { state: 'failed', error: `not rendered: ${(err as Error).message}`.slice(0, 300), updatedAt: now.toISOString() });
     return;
   }
-  await newsletter.updateDelivery(delivery.id, { state: 'sending', updatedAt: now.toISOString() });
+  await newsletter.updateDelivery(delivery, { state: 'sending', updatedAt: now.toISOString() });
   try {
     await ctx.mailer.send({
       to: { address: subscriber.email, ...(subscriber.name ? { name: subscriber.name } : {}) },
@@ -249,7 +279,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     await recordFailure(ctx, delivery, subscriber, err);
     return;
   }
-  await newsletter.updateDelivery(delivery.id, { state: 'sent', updatedAt: ctx.clock().toISOString() }, afterDelivery(delivery));
+  await newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: ctx.clock().toISOString() }, afterDelivery(delivery));
 }
 
 /** 4xx and connection errors: deferred, retried with backoff. 5xx: failed; bouncing after a few. */
@@ -260,28 +290,29 @@ async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, subscrib
   const error = withoutAddresses(String((err as Error)?.message ?? err)).slice(0, 300);
   const changes = afterFailure(subscriber, permanent, now);
   ctx.log.warn({ delivery: delivery.id, subscriber: subscriber.id, permanent, failures: changes.failures, error }, 'digest not delivered');
-  await ctx.store.newsletter.updateDelivery(delivery.id, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
+  await ctx.store.newsletter.updateDelivery(delivery, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
 }
 
 /**
- * Works through the items, `limit` at a time, taking no new item once `shouldStop` says so. On
- * an error every worker stops taking items, and the error is thrown once all have stopped, so
- * nothing goes on sending after the run has given up.
+ * Works through what `next` hands out, `limit` at a time, taking no new item once `shouldStop`
+ * says so. On an error every worker stops taking items, and the error is thrown once all have
+ * stopped, so nothing goes on sending after the run has given up.
  */
-async function forEachConcurrently<T>(items: readonly T[], limit: number, shouldStop: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+async function forEachConcurrently<T>(next: () => Promise<T | undefined>, limit: number, shouldStop: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
   let failed = false;
   const worker = async () => {
-    while (next < items.length && !shouldStop() && !failed) {
+    while (!shouldStop() && !failed) {
       try {
-        await work(items[next++]!);
+        const item = await next();
+        if (item === undefined) return;
+        await work(item);
       } catch (err) {
         failed = true;
         throw err;
       }
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: limit }, worker));
   const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (rejected) throw rejected.reason;
 }

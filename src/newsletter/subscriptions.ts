@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import type { Rhythm } from '../domain/cadence.js';
-import { AddressTakenError } from '../store/newsletter.js';
+import { AddressTakenError } from '../store/collections.js';
 import { categoriesOf, checkCategories } from './categories.js';
 import { nextDigestAt } from './due-digests.js';
 import { rhythmFields, rhythmOf, sameRhythm } from './rhythm-input.js';

@@ -2,7 +2,7 @@
 // each change a journal entry. The console sees only this interface, so another store
 // (PostgreSQL) can offer the same.
 import type { Account, AuditEntry, Session } from '../domain/account.js';
-import type { StoreEngine } from './engine.js';
+import type { Engine } from './collections.js';
 
 export interface AccountStore {
   account(id: string): Account | undefined;
@@ -19,7 +19,7 @@ export interface AccountStore {
   auditCount(): number;
 }
 
-export function createAccountStore(engine: StoreEngine): AccountStore {
+export function createAccountStore(engine: Engine): AccountStore {
   const accounts = new Map<string, Account>();
   const byEmail = new Map<string, string>();
   const sessions = new Map<string, Session>();

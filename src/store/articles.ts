@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { categoryKey, isDue, listedAt, type ArticleRecord, type Category } from '../domain/article.js';
 import { firstFreeSlug, slugify } from '../domain/text.js';
-import type { Collection, RecordChange, StoreEngine } from './engine.js';
+import type { Collection, Engine, RecordChange } from './collections.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { Timeline, type Cursor } from './timeline.js';
 
@@ -64,7 +64,7 @@ export interface ArticleRepository extends ArticleStore {
   opened(): void;
 }
 
-export function createArticleStore(engine: StoreEngine): ArticleRepository {
+export function createArticleStore(engine: Engine): ArticleRepository {
   const byId = new Map<string, ArticleRecord>();
   const bySlug = new Map<string, ArticleRecord>();
   const categoriesBySlug = new Map<string, Category>();
@@ -151,21 +151,35 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     ),
   );
   engine.register(collection<string>('retiredSlugs', (slug) => void retiredSlugs.add(slug), (slug) => void retiredSlugs.delete(slug), () => [...retiredSlugs]));
-  engine.register(
-    collection<ArticleRecord>(
+  /** Scopes whose feeds the commit being applied changes: told to the listeners once it is applied. */
+  const changedScopes = new Set<string>();
+  const touch = (article: ArticleRecord | undefined) => {
+    if (indexed && article) for (const scope of scopesOf(article)) changedScopes.add(scope);
+  };
+  engine.register({
+    ...collection<ArticleRecord>(
       'articles',
       (article) => {
         const before = byId.get(article.id);
+        touch(before);
+        touch(article);
         if (before) unindex(before);
         index(article);
       },
       (id) => {
         const before = byId.get(id);
+        touch(before);
         if (before) unindex(before);
       },
       () => [...byId.values()],
     ),
-  );
+    applied() {
+      if (changedScopes.size === 0) return;
+      const scopes = new Set(changedScopes);
+      changedScopes.clear();
+      for (const listener of listeners) listener(scopes);
+    },
+  });
 
   const taken = (slug: string) => bySlug.has(slug) || retiredSlugs.has(slug) || reservedSlugs.has(slug);
   const uniqueSlug = (title: string) => firstFreeSlug(slugify(title), taken);
@@ -176,11 +190,9 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     return [...added.map((category) => ({ collection: 'categories', id: category.slug, record: category })), { collection: 'articles', id: article.id, record: article }];
   }
 
-  async function commit(changes: RecordChange[], ...touched: ArticleRecord[]): Promise<void> {
+  async function commit(changes: RecordChange[]): Promise<void> {
     await engine.commit(changes);
     for (const change of changes) if (change.collection === 'categories') proposedCategories.delete(change.id);
-    const scopes = new Set(touched.flatMap(scopesOf));
-    for (const listener of listeners) listener(scopes);
   }
 
   return {
@@ -244,7 +256,7 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
       const article: ArticleRecord = { id: randomUUID(), slug: uniqueSlug(fields.title), ...fields };
       reservedSlugs.add(article.slug);
       try {
-        await commit(articleChanges(article), article);
+        await commit(articleChanges(article));
       } finally {
         reservedSlugs.delete(article.slug);
       }
@@ -255,20 +267,17 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
         const before = byId.get(id);
         if (!before) throw new Error(`store: no article ${id}`);
         const after: ArticleRecord = { ...before, ...changes, id: before.id, slug: before.slug };
-        await commit(articleChanges(after), before, after);
+        await commit(articleChanges(after));
         return after;
       }),
     remove: (id) =>
       oneAtATime(id, async () => {
         const article = byId.get(id);
         if (!article) return undefined;
-        await commit(
-          [
+        await commit([
             { collection: 'articles', id },
             { collection: 'retiredSlugs', id: article.slug, record: article.slug },
-          ],
-          article,
-        );
+          ]);
         return article;
       }),
     onChange: (listener) => listeners.push(listener),

@@ -4,47 +4,23 @@
 // record at a time; a start reads the snapshots and replays what the journal holds beyond them.
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { Low } from 'lowdb';
 import { StreamingJSONFile, type SnapshotDocument } from './json-document.js';
+import type { Collection, Engine, RecordChange } from './collections.js';
+import { refuseWhenMemoryFull } from './collections.js';
 import { Journal, readJournal } from './journal.js';
 
 /** The journal is folded into the snapshots once its current file passes this size. */
 export const COMPACT_AFTER_BYTES = 64 << 20;
-/** New records are refused once the heap is this full: well before V8 gives up. */
-const HEAP_REFUSAL_RATIO = 0.85;
 
 const SEGMENT = /^store\.journal\.(\d+)\.jsonl$/;
 const segmentName = (number: number) => `store.journal.${String(number).padStart(6, '0')}.jsonl`;
-
-/** What a repository hands the engine for each kind of record it keeps. */
-export interface Collection<R = unknown> {
-  readonly name: string;
-  /** Adds or replaces a record (frozen: nobody changes it in place). */
-  put(record: R): void;
-  delete(id: string): void;
-  /** Every record as it is now, in the order the snapshot should list them (a copy). */
-  records(): readonly R[];
-}
 
 /** One snapshot file: its name, its schema version, and the collections it holds, in order. */
 export interface SnapshotSpec {
   file: string;
   version: number;
   collections: string[];
-}
-
-export interface RecordChange {
-  collection: string;
-  id: string;
-  /** The new record; absent for a deletion. */
-  record?: unknown;
-}
-
-export class StoreFullError extends Error {
-  constructor() {
-    super('store: memory is nearly full; no new records are taken (give Node more memory with --max-old-space-size, or move to a larger store)');
-  }
 }
 
 interface SnapshotState extends SnapshotSpec {
@@ -74,7 +50,7 @@ export interface LoadedFile {
   scalars: Record<string, unknown>;
 }
 
-export class StoreEngine {
+export class StoreEngine implements Engine {
   private readonly collections = new Map<string, { collection: Collection; snapshot: SnapshotState }>();
   private readonly snapshots: SnapshotState[];
   private journal!: Journal;
@@ -124,11 +100,12 @@ export class StoreEngine {
 
   /** Resolves once the changes are on disk and visible; nothing is visible if it rejects. */
   commit(changes: readonly RecordChange[]): Promise<void> {
-    if (changes.some((change) => change.record !== undefined)) this.refuseWhenFull();
+    if (changes.some((change) => change.record !== undefined)) refuseWhenMemoryFull();
     for (const change of changes) if (change.record !== undefined) Object.freeze(change.record);
     const entry = { changes: changes.map(({ collection, id, record }) => (record === undefined ? { collection, id } : { collection, id, record })) };
     return this.journal.append(entry, (seq) => {
       for (const change of changes) this.apply(change, seq);
+      this.announce(changes);
       this.compactWhenDue();
     });
   }
@@ -174,6 +151,11 @@ export class StoreEngine {
     target.snapshot.changedSeq = seq;
     if (change.record === undefined) target.collection.delete(change.id);
     else target.collection.put(Object.freeze(change.record));
+  }
+
+  /** Tells each collection that a commit touched that it is applied. */
+  private announce(changes: readonly RecordChange[]): void {
+    for (const name of new Set(changes.map((change) => change.collection))) this.collections.get(name)?.collection.applied?.();
   }
 
   /** Loads one snapshot; its version on disk is -1 when it did not exist. */
@@ -222,11 +204,6 @@ export class StoreEngine {
       snapshot.outdated = false;
     }
     for (const number of await this.segmentNumbers()) if (number < current) await unlink(this.segmentPath(number));
-  }
-
-  private refuseWhenFull(): void {
-    const heap = getHeapStatistics();
-    if (heap.used_heap_size > heap.heap_size_limit * HEAP_REFUSAL_RATIO) throw new StoreFullError();
   }
 
   private async segmentNumbers(): Promise<number[]> {

@@ -3,10 +3,11 @@
 // then, which is what makes the ledger crash-safe.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DeliveryRecord, RunRecord, SubscriberRecord, SubscriberStatus } from '../domain/newsletter.js';
-import type { RecordChange, StoreEngine } from './engine.js';
+import type { Engine, RecordChange } from './collections.js';
+import { AddressTakenError } from './collections.js';
 import { DigestSchedule } from './digest-schedule.js';
 import { createKeyedQueue } from './keyed-queue.js';
-import { withChanges, type RunLedgers } from './run-ledger.js';
+import { withChanges, type DeliveryTally, type RunLedgers } from './run-ledger.js';
 import { SubscriberIndex } from './subscriber-index.js';
 
 /** Subscribers written per journal entry by a large import: each entry is one short write. */
@@ -47,13 +48,19 @@ export interface NewsletterStore {
   /** Records a new run: its deliveries' file first, then the run; a failure records nothing. */
   addRun(run: RunRecord, deliveries: DeliveryRecord[]): Promise<void>;
   updateRun(id: string, changes: Partial<RunRecord>): Promise<void>;
-  deliveries(runId: string): readonly DeliveryRecord[];
+  /** The run's deliveries in order (the first `limit`, if given). */
+  deliveries(runId: string, limit?: number): Promise<readonly DeliveryRecord[]>;
+  /** Takes open deliveries of a run for this sender until `until` (see RunLedgers.claim). */
+  claimDeliveries(runId: string, limit: number, now: Date, until: Date): Promise<DeliveryRecord[]>;
+  tallyDeliveries(runId: string): Promise<DeliveryTally>;
   /**
    * Changes a delivery, and its subscriber when given. The subscriber's change is on disk first:
    * a crash between the two leaves the delivery "sending", and the resumed run finds the
    * watermark moved and sends nothing again.
    */
-  updateDelivery(id: string, changes: Partial<DeliveryRecord>, subscriberChanges?: Partial<SubscriberRecord>): Promise<void>;
+  updateDelivery(delivery: DeliveryRecord, changes: Partial<DeliveryRecord>, subscriberChanges?: Partial<SubscriberRecord>): Promise<void>;
+  /** Called when a run appears or changes, whoever wrote it (another instance may have started it). */
+  onRunsChange(listener: () => void): void;
 }
 
 export interface NewsletterRepository extends NewsletterStore {
@@ -61,13 +68,7 @@ export interface NewsletterRepository extends NewsletterStore {
   opened(now: Date): Promise<void>;
 }
 
-export class AddressTakenError extends Error {
-  constructor() {
-    super('store: this address is already on the list');
-  }
-}
-
-export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers): NewsletterRepository {
+export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): NewsletterRepository {
   const subscribers = new SubscriberIndex();
   const schedule = new DigestSchedule();
   /** Ids of subscribers with failed attempts since their last delivery. */
@@ -89,7 +90,14 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
     deferred.delete(id);
   };
   engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.all() });
-  engine.register({ name: 'runs', put: (record) => void runs.set((record as RunRecord).id, record as RunRecord), delete: (id) => void runs.delete(id), records: () => [...runs.values()] });
+  const runListeners: (() => void)[] = [];
+  engine.register({
+    name: 'runs',
+    put: (record) => void runs.set((record as RunRecord).id, record as RunRecord),
+    delete: (id) => void runs.delete(id),
+    records: () => [...runs.values()],
+    applied: () => runListeners.forEach((listener) => listener()),
+  });
 
   const subscriberChange = (record: SubscriberRecord): RecordChange => ({ collection: 'subscribers', id: record.id, record });
 
@@ -179,12 +187,13 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
       await engine.commit([{ collection: 'runs', id, record: after }]);
       if (after.status === 'finished') await ledgers.release(id);
     },
-    deliveries: (runId) => ledgers.deliveries(runId),
-    async updateDelivery(id, changes, subscriberChanges) {
-      const delivery = ledgers.delivery(id);
-      if (!delivery) throw new Error(`store: no delivery ${id}`);
+    deliveries: (runId, limit) => ledgers.deliveries(runId, limit),
+    claimDeliveries: (runId, limit, now, until) => ledgers.claim(runId, limit, now, until),
+    tallyDeliveries: (runId) => ledgers.tally(runId),
+    async updateDelivery(delivery, changes, subscriberChanges) {
       if (subscriberChanges && subscribers.byId(delivery.subscriberId)) await oneAtATime(delivery.subscriberId, () => changeSubscriber(delivery.subscriberId, subscriberChanges));
-      await ledgers.update(id, changes);
+      await ledgers.update(delivery, changes);
     },
+    onRunsChange: (listener) => void runListeners.push(listener),
   };
 }

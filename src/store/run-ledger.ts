@@ -18,25 +18,49 @@ const LINES_PER_WRITE = 2000;
 interface OpenRun {
   journal: Journal;
   deliveries: Map<string, DeliveryRecord>;
+  /** Delivery ids in the order they were written: claims go through them in that order. */
+  order: string[];
+  /** Every delivery before this index is done (sent, deferred, failed or cancelled). */
+  firstOpen: number;
+  /** Claimed deliveries and until when (ms): another claim skips them until then. */
+  claims: Map<string, number>;
 }
-
 /** A change as journalled: `null` stands for "unset". */
 type Changes = Record<string, unknown>;
 
+/** How many deliveries of a run are in each state; `open` ones are still to send (pending or sending). */
+export interface DeliveryTally {
+  sent: number;
+  deferred: number;
+  failed: number;
+  cancelled: number;
+  open: number;
+}
+
+export const isOpen = (delivery: DeliveryRecord) => delivery.state === 'pending' || delivery.state === 'sending';
+
+/** Each run's deliveries: the embedded ledger files here, a PostgreSQL table in postgres/run-ledger.ts. */
 export interface RunLedgers {
-  /** Writes the run's deliveries (in slices, yielding between them); resolves once on disk. */
+  /** Writes the run's deliveries (in slices, yielding between them); resolves once durable. */
   create(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void>;
-  /** Loads the deliveries of a run that is not finished (at start). */
+  /** Prepares the deliveries of a run that is not finished (at start). */
   load(runId: string): Promise<void>;
-  deliveries(runId: string): readonly DeliveryRecord[];
-  delivery(id: string): DeliveryRecord | undefined;
-  update(id: string, changes: Partial<DeliveryRecord>): Promise<void>;
-  /** Drops a finished run's deliveries from memory; its file stays for the stated time. */
+  deliveries(runId: string, limit?: number): Promise<readonly DeliveryRecord[]>;
+  /**
+   * Takes up to `limit` open deliveries of the run, in order, that nobody else holds (or whose
+   * holder's claim ran out before `now`), for this sender until `until`.
+   */
+  claim(runId: string, limit: number, now: Date, until: Date): Promise<DeliveryRecord[]>;
+  tally(runId: string): Promise<DeliveryTally>;
+  update(delivery: DeliveryRecord, changes: Partial<DeliveryRecord>): Promise<void>;
+  /** Lets go of a finished run (its detail stays for the stated time). */
   release(runId: string): Promise<void>;
-  /** Deletes detail files older than DELIVERY_DETAIL_DAYS, and those of runs never recorded. */
+  /** Deletes detail older than DELIVERY_DETAIL_DAYS, and that of runs never recorded. */
   prune(runs: readonly RunRecord[], now: Date): Promise<void>;
   settled(): Promise<void>;
 }
+
+export const emptyTally = (): DeliveryTally => ({ sent: 0, deferred: 0, failed: 0, cancelled: 0, open: 0 });
 
 /** A record with changes applied: `null` or `undefined` removes a field. */
 export function withChanges<R extends object>(record: R, changes: Changes): R {
@@ -64,7 +88,7 @@ export function createRunLedgers(dataDir: string): RunLedgers {
       runOf.set(record.id, runId);
       if (index % LINES_PER_WRITE === LINES_PER_WRITE - 1) await yieldToEventLoop();
     }
-    openRuns.set(runId, { journal, deliveries });
+    openRuns.set(runId, { journal, deliveries, order: [...deliveries.keys()], firstOpen: 0, claims: new Map() });
   }
 
   return {
@@ -83,13 +107,39 @@ export function createRunLedgers(dataDir: string): RunLedgers {
       });
       await remember(runId, new Journal(file, length, 0), [...records.values()]);
     },
-    deliveries: (runId) => [...(openRuns.get(runId)?.deliveries.values() ?? [])],
-    delivery: (id) => openRuns.get(runOf.get(id) ?? '')?.deliveries.get(id),
-    async update(id, changes) {
+    deliveries: async (runId, limit = Infinity) => [...(openRuns.get(runId)?.deliveries.values() ?? [])].slice(0, limit),
+    async claim(runId, limit, now, until) {
+      const run = openRuns.get(runId);
+      if (!run) return [];
+      while (run.firstOpen < run.order.length && !isOpen(run.deliveries.get(run.order[run.firstOpen]!)!)) run.firstOpen += 1;
+      const claimed: DeliveryRecord[] = [];
+      // Past the done ones, only deliveries in flight are stepped over: a claim costs its size.
+      for (let index = run.firstOpen; index < run.order.length && claimed.length < limit; index++) {
+        const delivery = run.deliveries.get(run.order[index]!)!;
+        if (!isOpen(delivery) || (run.claims.get(delivery.id) ?? 0) > now.getTime()) continue;
+        run.claims.set(delivery.id, until.getTime());
+        claimed.push(delivery);
+      }
+      return claimed;
+    },
+    async tally(runId) {
+      const tally = emptyTally();
+      for (const delivery of openRuns.get(runId)?.deliveries.values() ?? []) {
+        if (isOpen(delivery)) tally.open += 1;
+        else tally[delivery.state as Exclude<DeliveryRecord['state'], 'pending' | 'sending'>] += 1;
+      }
+      return tally;
+    },
+    async update(delivery, changes) {
+      const { id } = delivery;
       const run = openRuns.get(runOf.get(id) ?? '');
       const before = run?.deliveries.get(id);
       if (!run || !before) throw new Error(`store: no delivery ${id}`);
-      await run.journal.append({ id, changes: toJournal(changes) }, () => void run.deliveries.set(id, withChanges(run.deliveries.get(id)!, changes)));
+      await run.journal.append({ id, changes: toJournal(changes) }, () => {
+        const after = withChanges(run.deliveries.get(id)!, changes);
+        run.deliveries.set(id, after);
+        if (!isOpen(after)) run.claims.delete(id);
+      });
     },
     async release(runId) {
       const run = openRuns.get(runId);

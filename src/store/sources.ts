@@ -2,7 +2,7 @@
 // the article itself (ArticleRecord.source), written in the same journal entry as the article:
 // a crash between "article written" and "item remembered" cannot happen, so it cannot duplicate.
 import type { SourceRecord } from '../domain/source.js';
-import type { StoreEngine } from './engine.js';
+import type { Engine } from './collections.js';
 import { createKeyedQueue } from './keyed-queue.js';
 
 /** The questions and writes the ingest asks of its storage (a PostgreSQL one would answer the same). */
@@ -16,7 +16,7 @@ export interface SourceStore {
   remove(id: string): Promise<void>;
 }
 
-export function createSourceStore(engine: StoreEngine): SourceStore {
+export function createSourceStore(engine: Engine): SourceStore {
   const sources = new Map<string, SourceRecord>();
   const oneAtATime = createKeyedQueue();
   engine.register({

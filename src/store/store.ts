@@ -1,12 +1,20 @@
 // The store: the named repositories (articles and categories; subscribers, runs and their
-// deliveries) over the embedded engine in DATA_DIR. Nothing above this module knows the engine.
+// deliveries; WebSub; sources; accounts) over the embedded engine in DATA_DIR, or over PostgreSQL
+// when DATABASE_URL is set. Nothing above this module knows which engine it has.
 import { createAccountStore, type AccountStore } from './accounts.js';
 import { createArticleStore, type ArticleStore } from './articles.js';
+import postgres from 'postgres';
+import type { Engine } from './collections.js';
 import { StoreEngine } from './engine.js';
+import { soleInstance, type Leadership } from './leadership.js';
+import { PostgresEngine } from './postgres/engine.js';
+import { electLeader } from './postgres/leadership.js';
+import { createPostgresRateLimits, type SharedRateLimits } from './postgres/rate-limits.js';
+import { createPostgresRunLedgers } from './postgres/run-ledger.js';
 import { lockDataDir } from './lock.js';
 import { createNewsletterMigration } from './newsletter-migration.js';
 import { createNewsletterStore, type NewsletterStore } from './newsletter.js';
-import { createRunLedgers } from './run-ledger.js';
+import { createRunLedgers, type RunLedgers } from './run-ledger.js';
 import { CONSOLE_SNAPSHOT, CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, SOURCES_SNAPSHOT, WEBSUB_SNAPSHOT } from './schema.js';
 import { createSourceStore, type SourceStore } from './sources.js';
 import { createWebSubStore, type WebSubStore } from './websub.js';
@@ -20,6 +28,10 @@ export interface Store {
   websub: WebSubStore;
   sources: SourceStore;
   accounts: AccountStore;
+  /** Which instance runs scheduled work (always this one on the embedded store). */
+  leadership: Leadership;
+  /** Rate-limit counters shared by every instance (PostgreSQL); absent: each process counts its own. */
+  rateLimits?: SharedRateLimits;
   /** True on the first start, when the store files were just created. */
   created: boolean;
   /** False while the store cannot write (for /healthz). */
@@ -34,46 +46,80 @@ export interface Store {
 }
 
 export interface StoreOptions {
+  /** postgres://…: the store is this PostgreSQL database, shared by every instance on it. */
+  databaseUrl?: string;
   /** The journal is folded into the snapshots past this size (tests make it small). */
   compactAfterBytes?: number;
   onCompactionError?: (err: unknown) => void;
   now?: () => Date;
 }
 
-export async function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
+/** The store: PostgreSQL when a database URL is given, else the embedded engine in DATA_DIR. */
+export function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
+  return options.databaseUrl ? openPostgresStore(options.databaseUrl, options) : openEmbeddedStore(dataDir, options);
+}
+
+interface Parts {
+  engine: Engine;
+  ledgers: RunLedgers;
+  leadership: Leadership;
+  rateLimits?: SharedRateLimits;
+}
+
+/** The repositories over an engine, loaded. */
+async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, options: StoreOptions, release: () => Promise<void>, beforeOpened = async () => {}): Promise<Store> {
+  const articles = createArticleStore(engine);
+  const newsletter = createNewsletterStore(engine, ledgers);
+  const websub = createWebSubStore(engine);
+  const sources = createSourceStore(engine);
+  const accounts = createAccountStore(engine);
+  await engine.open();
+  await beforeOpened();
+  articles.opened();
+  await newsletter.opened((options.now ?? (() => new Date()))());
+  return {
+    articles,
+    newsletter,
+    websub,
+    sources,
+    accounts,
+    leadership,
+    ...(rateLimits ? { rateLimits } : {}),
+    created: engine.created,
+    isWritable: () => engine.isHealthy(),
+    compact: () => engine.compact(),
+    async close() {
+      await leadership.release();
+      await ledgers.settled();
+      await engine.close();
+      await release();
+    },
+  };
+}
+
+async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promise<Store> {
   const lock = lockDataDir(dataDir);
   try {
     const ledgers = createRunLedgers(dataDir);
-    let newsletter: ReturnType<typeof createNewsletterStore> | undefined;
-    const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
+    let store: Store | undefined;
+    const migration = createNewsletterMigration(dataDir, (id) => store!.newsletter.subscriberById(id));
     const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
-    const articles = createArticleStore(engine);
-    newsletter = createNewsletterStore(engine, ledgers);
-    const websub = createWebSubStore(engine);
-    const sources = createSourceStore(engine);
-    const accounts = createAccountStore(engine);
-    await engine.open();
-    await migration.cleanUp();
-    articles.opened();
-    await newsletter.opened((options.now ?? (() => new Date()))());
-    return {
-      articles,
-      newsletter,
-      websub,
-      sources,
-      accounts,
-      created: engine.created,
-      isWritable: () => engine.isHealthy(),
-      compact: () => engine.compact(),
-      async close() {
-        await ledgers.settled();
-        await engine.close();
-        lock.release();
-      },
-    };
+    store = await assemble({ engine, ledgers, leadership: soleInstance }, options, async () => lock.release(), () => migration.cleanUp());
+    return store;
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
+async function openPostgresStore(databaseUrl: string, options: StoreOptions): Promise<Store> {
+  const sql = postgres(databaseUrl, { onnotice: () => undefined, max: 10 });
+  try {
+    const engine = new PostgresEngine(sql, options.onCompactionError);
+    const parts = { engine, ledgers: createPostgresRunLedgers(sql), leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
+    return await assemble(parts, options, () => sql.end({ timeout: 5 }));
+  } catch (err) {
+    await sql.end({ timeout: 1 });
+    throw err;
+  }
+}

@@ -4,7 +4,7 @@
 // Writes go one after another; the subscription changes that arrive during a write go together
 // in the next one (a fan-out to thousands acknowledges in a few journal entries, not thousands).
 import type { WebSubSubscription, WebSubTopic } from '../domain/websub.js';
-import type { RecordChange, StoreEngine } from './engine.js';
+import type { Engine, RecordChange } from './collections.js';
 import { withChanges } from './run-ledger.js';
 
 export interface WebSubStore {
@@ -24,7 +24,7 @@ export interface WebSubStore {
   saveTopics(topics: readonly WebSubTopic[]): Promise<void>;
 }
 
-export function createWebSubStore(engine: StoreEngine): WebSubStore {
+export function createWebSubStore(engine: Engine): WebSubStore {
   const subscriptions = new Map<string, WebSubSubscription>();
   const byTopic = new Map<string, Set<string>>();
   const topics = new Map<string, WebSubTopic>();

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
+import { storeEnv } from './database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -50,14 +51,16 @@ export async function makeDataDir(): Promise<string> {
 
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
   const port = await freePort();
+  const dataDir = env.DATA_DIR ?? (await makeDataDir());
   return loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
     BASE_URL: `http://127.0.0.1:${port}`,
     ADMIN_TOKEN,
     SECRET: 'test-secret-0123456789abcdef',
+    ...(await storeEnv(dataDir)),
     ...env,
-    DATA_DIR: env.DATA_DIR ?? (await makeDataDir()),
+    DATA_DIR: dataDir,
   });
 }
 

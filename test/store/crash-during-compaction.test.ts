@@ -53,7 +53,7 @@ describe('store: SIGKILL during compactions', () => {
             if (ack.kind === 'article') assert.ok(store.articles.byId(ack.id), where);
             if (ack.kind === 'subscriber') assert.ok(store.newsletter.subscriberById(ack.id), where);
             if (ack.kind === 'delivery') {
-              assert.equal(store.newsletter.deliveries(ack.id)[0]?.state, 'sent', where);
+              assert.equal((await store.newsletter.deliveries(ack.id))[0]?.state, 'sent', where);
               assert.ok(store.newsletter.subscriberById(ack.value!)?.watermark, where);
             }
           }

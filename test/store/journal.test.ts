@@ -18,15 +18,16 @@ const deliveryRecord = (id: string, runId: string, subscriberId: string, state =
   ({ id, runId, subscriberId, articleIds: ['x'], cutoff: NOW, state, messageId: `<${id}@localhost>`, updatedAt: NOW }) as DeliveryRecord;
 
 /** Everything a restart must find, as plain data. */
-function stateOf(store: Store) {
+async function stateOf(store: Store) {
   const { articles, newsletter } = store;
   const now = new Date('2030-01-01T00:00:00.000Z');
+  const deliveries = await Promise.all(newsletter.unfinishedRuns().map((run) => newsletter.deliveries(run.id)));
   return {
     articles: articles.listDue('', now, 0, 1000).map((article) => ({ ...article })),
     categories: articles.categories(now).map((category) => ({ ...category })),
     subscribers: newsletter.allSubscribers().map((subscriber) => ({ ...subscriber })),
     runs: newsletter.runs().map((run) => ({ ...run })),
-    deliveries: newsletter.unfinishedRuns().flatMap((run) => newsletter.deliveries(run.id).map((delivery) => ({ ...delivery }))),
+    deliveries: deliveries.flat().map((delivery) => ({ ...delivery })),
   };
 }
 
@@ -43,9 +44,10 @@ async function changeEverything(store: Store): Promise<ArticleRecord> {
   await newsletter.saveSubscribers([subscriberRecord('s1', 'uno@example.org'), subscriberRecord('s2', 'due@example.org')]);
   await newsletter.updateSubscriber('s1', { categories: ['cronaca'] });
   await newsletter.removeSubscribers(['s2']);
-  await newsletter.addRun(runRecord('r1'), [deliveryRecord('d1', 'r1', 's1')]);
-  await newsletter.updateDelivery('d1', { state: 'sending' });
-  await newsletter.updateDelivery('d1', { state: 'sent' }, { watermark: '2026-11-28T00:00:00.000Z', retryAfter: undefined });
+  const delivery = deliveryRecord('d1', 'r1', 's1');
+  await newsletter.addRun(runRecord('r1'), [delivery]);
+  await newsletter.updateDelivery(delivery, { state: 'sending' });
+  await newsletter.updateDelivery(delivery, { state: 'sent' }, { watermark: '2026-11-28T00:00:00.000Z', retryAfter: undefined });
   return deleted;
 }
 
@@ -64,16 +66,16 @@ describe('store: journal and snapshots', () => {
     const dir = await dataDir();
     const store = await openStore(dir);
     const deleted = await changeEverything(store);
-    const before = stateOf(store);
+    const before = await stateOf(store);
     await store.close();
     assert.equal(JSON.parse(await readFile(path.join(dir, CONTENT_FILE), 'utf8')).articles.length, 0, 'nothing compacted yet: all of it is in the journal');
 
     const reopened = await openStore(dir);
     try {
-      assert.deepEqual(stateOf(reopened), before);
+      assert.deepEqual(await stateOf(reopened), before);
       assert.equal(reopened.articles.isRetired(deleted.slug), true);
       assert.equal(reopened.newsletter.subscriberById('s1')!.watermark, '2026-11-28T00:00:00.000Z');
-      assert.equal(reopened.newsletter.deliveries('r1')[0]!.state, 'sent');
+      assert.equal((await reopened.newsletter.deliveries('r1'))[0]!.state, 'sent');
     } finally {
       await reopened.close();
     }
@@ -83,7 +85,7 @@ describe('store: journal and snapshots', () => {
     const dir = await dataDir();
     const store = await openStore(dir);
     await changeEverything(store);
-    const before = stateOf(store);
+    const before = await stateOf(store);
     await store.compact();
     assert.deepEqual(await journalFiles(dir), [], 'no journal file left: the next write starts a new one');
     const content = JSON.parse(await readFile(path.join(dir, CONTENT_FILE), 'utf8'));
@@ -92,7 +94,7 @@ describe('store: journal and snapshots', () => {
     await store.close();
     const reopened = await openStore(dir);
     try {
-      assert.deepEqual(stateOf(reopened), before);
+      assert.deepEqual(await stateOf(reopened), before);
     } finally {
       await reopened.close();
     }
@@ -186,7 +188,7 @@ describe('store: journal and snapshots', () => {
     try {
       assert.equal(store.articles.bySlug('dal-vecchio-archivio')?.id, 'a1');
       assert.equal(store.articles.isRetired('un-vecchio-slug'), true);
-      assert.deepEqual(store.newsletter.deliveries('r1').map((delivery) => delivery.state), ['sent', 'sent']);
+      assert.deepEqual((await store.newsletter.deliveries('r1')).map((delivery) => delivery.state), ['sent', 'sent']);
       const after = store.newsletter.subscriberById('s1')!;
       assert.equal(after.watermark, '2026-11-28T00:00:00.000Z');
       assert.equal(after.failures, 0);

@@ -2,6 +2,7 @@
 // compaction threshold and writes as fast as it can, every kind of change, printing one line
 // per acknowledged change. The parent kills it with SIGKILL at some moment.
 // Usage: node --import tsx test/store/writer-child.ts <dataDir>
+import type { DeliveryRecord } from '../../src/domain/newsletter.js';
 import { openStore } from '../../src/store/store.js';
 
 const dataDir = process.argv[2]!;
@@ -20,10 +21,9 @@ for (let n = 0; ; n += 1) {
   ack('subscriber', id, 'confirmed');
   if (n % 5 === 0) {
     const run = `run-${process.pid}-${n}`;
-    await store.newsletter.addRun({ id: run, trigger: 'manual', startedAt: NOW, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } }, [
-      { id: `d-${process.pid}-${n}`, runId: run, subscriberId: id, articleIds: [article.id], cutoff: NOW, state: 'pending', messageId: `<d-${n}@x>`, updatedAt: NOW },
-    ]);
-    await store.newsletter.updateDelivery(`d-${process.pid}-${n}`, { state: 'sent' }, { watermark: NOW });
+    const delivery: DeliveryRecord = { id: `d-${process.pid}-${n}`, runId: run, subscriberId: id, articleIds: [article.id], cutoff: NOW, state: 'pending', messageId: `<d-${n}@x>`, updatedAt: NOW };
+    await store.newsletter.addRun({ id: run, trigger: 'manual', startedAt: NOW, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } }, [delivery]);
+    await store.newsletter.updateDelivery(delivery, { state: 'sent' }, { watermark: NOW });
     ack('delivery', run, id);
   }
 }

@@ -4,7 +4,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { recordAudit } from '../../console/accounts.js';
 import type { AppContext } from '../../context.js';
-import type { DeliveryRecord, RunCounts, RunRecord } from '../../domain/newsletter.js';
+import type { RunCounts, RunRecord } from '../../domain/newsletter.js';
+import type { DeliveryTally } from '../../store/run-ledger.js';
 import { previewDigest } from '../../newsletter/subscribers-admin.js';
 import { HttpError } from '../errors.js';
 import { framedEmailPreviewSecurityHeaders } from '../security-headers.js';
@@ -15,11 +16,11 @@ const RUNS_SHOWN = 30;
 const DELIVERIES_SHOWN = 200;
 
 /** A run's counts as they stand: recorded once it finished, counted from its deliveries while it sends. */
-export function runProgress(run: RunRecord, deliveries: readonly DeliveryRecord[]): RunCounts & { status: RunRecord['status']; total: number; done: number } {
-  if (run.status === 'finished') return { status: run.status, ...run.counts, total: deliveries.length, done: deliveries.length };
-  const counts = { ...run.counts, sent: 0, deferred: 0, failed: 0 };
-  for (const delivery of deliveries) if (delivery.state === 'sent' || delivery.state === 'deferred' || delivery.state === 'failed') counts[delivery.state] += 1;
-  return { status: run.status, ...counts, total: deliveries.length, done: counts.sent + counts.deferred + counts.failed };
+export function runProgress(run: RunRecord, tally: DeliveryTally): RunCounts & { status: RunRecord['status']; total: number; done: number } {
+  const done = tally.sent + tally.deferred + tally.failed;
+  const total = done + tally.cancelled + tally.open;
+  if (run.status === 'finished') return { status: run.status, ...run.counts, total, done: total };
+  return { status: run.status, ...run.counts, sent: tally.sent, deferred: tally.deferred, failed: tally.failed, total, done };
 }
 
 export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: RequestHandler[]): Router {
@@ -68,25 +69,26 @@ export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
     return run;
   };
 
-  router.get('/admin/newsletter/runs/:id', adminOnly, (req, res) => {
+  router.get('/admin/newsletter/runs/:id', adminOnly, async (req, res) => {
     const run = runOr404(req);
-    const all = newsletter.deliveries(run.id);
-    const deliveries = all.slice(0, DELIVERIES_SHOWN).map((delivery) => ({ ...delivery, email: newsletter.subscriberById(delivery.subscriberId)?.email || text.erasedSubscriber }));
+    const shown = await newsletter.deliveries(run.id, DELIVERIES_SHOWN);
+    const deliveries = shown.map((delivery) => ({ ...delivery, email: newsletter.subscriberById(delivery.subscriberId)?.email || text.erasedSubscriber }));
+    const progress = runProgress(run, await newsletter.tallyDeliveries(run.id));
     view.send(res, 'run.njk', {
       title: text.runsHeading,
       section: 'newsletter',
       run,
-      progress: runProgress(run, all),
+      progress,
       progressUrl: admin(`/newsletter/runs/${run.id}/progress`),
       deliveries,
-      more: all.length - deliveries.length,
+      more: progress.total - deliveries.length,
       scripts: run.status === 'running' ? ['console-run.js'] : [],
     });
   });
 
-  router.get('/admin/newsletter/runs/:id/progress', adminOnly, (req, res: Response) => {
+  router.get('/admin/newsletter/runs/:id/progress', adminOnly, async (req, res: Response) => {
     const run = runOr404(req);
-    res.json(runProgress(run, newsletter.deliveries(run.id)));
+    res.json(runProgress(run, await newsletter.tallyDeliveries(run.id)));
   });
 
   return router;

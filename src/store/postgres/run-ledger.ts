@@ -1,0 +1,63 @@
+// Each run's deliveries in PostgreSQL, one row each, shared by every instance: a sender claims a
+// few open deliveries at a time (FOR UPDATE SKIP LOCKED, with a lease), so two instances never
+// take the same one, and the claims of an instance that died run out and are taken by another.
+import type { Sql } from 'postgres';
+import type { DeliveryRecord } from '../../domain/newsletter.js';
+import { DELIVERY_DETAIL_DAYS, emptyTally, toJournal, type DeliveryTally, type RunLedgers } from '../run-ledger.js';
+
+/** Deliveries written per statement when a run starts. */
+const ROWS_PER_INSERT = 5000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function createPostgresRunLedgers(sql: Sql): RunLedgers {
+  return {
+    async create(runId, deliveries) {
+      for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
+        const rows = deliveries.slice(start, start + ROWS_PER_INSERT).map((record, index) => ({ id: record.id, position: start + index, state: record.state, record }));
+        await sql`insert into deliveries (id, run_id, position, state, record)
+                  select id, ${runId}, position, state, record from jsonb_to_recordset(${sql.json(rows as never)}) as x(id text, position bigint, state text, record jsonb)`;
+      }
+    },
+    load: async () => undefined,
+    async deliveries(runId, limit) {
+      const rows = await sql<{ record: DeliveryRecord }[]>`select record from deliveries where run_id = ${runId} order by position limit ${limit ?? null}`;
+      return rows.map((row) => Object.freeze(row.record));
+    },
+    async claim(runId, limit, now, until) {
+      const rows = await sql<{ position: number; record: DeliveryRecord }[]>`
+        update deliveries d set claimed_until = ${until}
+        from (select id from deliveries
+              where run_id = ${runId} and state in ('pending', 'sending') and (claimed_until is null or claimed_until <= ${now})
+              order by position limit ${limit} for update skip locked) free
+        where d.id = free.id
+        returning d.position::float8 as position, d.record`;
+      return rows.sort((a, b) => a.position - b.position).map((row) => Object.freeze(row.record));
+    },
+    async tally(runId) {
+      const rows = await sql<{ state: string; count: number }[]>`select state, count(*)::int as count from deliveries where run_id = ${runId} group by state`;
+      const tally: DeliveryTally = emptyTally();
+      for (const { state, count } of rows) {
+        if (state === 'pending' || state === 'sending') tally.open += count;
+        else tally[state as keyof Omit<DeliveryTally, 'open'>] += count;
+      }
+      return tally;
+    },
+    async update(delivery, changes) {
+      const journalled = toJournal(changes);
+      // `null` unsets a field, as in the embedded ledger; a delivery that is done is no one's claim.
+      await sql`update deliveries set
+                  record = jsonb_strip_nulls(record || ${sql.json(journalled as never)}),
+                  state = coalesce(${changes.state ?? null}, state),
+                  claimed_until = case when coalesce(${changes.state ?? null}, state) in ('pending', 'sending') then claimed_until end
+                where id = ${delivery.id}`;
+    },
+    release: async () => undefined,
+    async prune(runs, now) {
+      const old = runs.filter((run) => run.status !== 'running' && Date.parse(run.startedAt) <= now.getTime() - DELIVERY_DETAIL_DAYS * DAY_MS).map((run) => run.id);
+      // Unlike the embedded ledger, rows of a run whose start failed half-way stay: another
+      // instance may be starting a run right now, its deliveries written before its record.
+      if (old.length) await sql`delete from deliveries where run_id = any(${old})`;
+    },
+    settled: async () => undefined,
+  };
+}

@@ -1,0 +1,35 @@
+// The suite runs on either store: TEST_STORE=postgres gives every DATA_DIR a database of its own
+// on the PostgreSQL server at TEST_DATABASE_URL (created on first use, so a restart with the same
+// DATA_DIR finds its data again); otherwise the embedded store in DATA_DIR.
+import { createHash } from 'node:crypto';
+import postgres from 'postgres';
+
+export const ON_POSTGRES = process.env.TEST_STORE === 'postgres';
+const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://notiziario:notiziario@127.0.0.1:5432/postgres';
+
+/** The database URL for the store of `dataDir`, on the test server. */
+export function databaseUrlFor(dataDir: string): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
+  return url.href;
+}
+
+/** Creates the database of `dataDir` when it does not exist yet; returns its URL. */
+export async function createDatabaseFor(dataDir: string): Promise<string> {
+  const url = databaseUrlFor(dataDir);
+  const server = postgres(SERVER_URL, { max: 1, onnotice: () => undefined });
+  try {
+    await server.unsafe(`create database "${new URL(url).pathname.slice(1)}"`);
+  } catch (err) {
+    // 42P04: it exists (a restart of the same DATA_DIR).
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await server.end();
+  }
+  return url;
+}
+
+/** The environment that puts the store of `dataDir` where this run of the suite keeps it. */
+export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  return ON_POSTGRES ? { DATABASE_URL: await createDatabaseFor(dataDir) } : {};
+}
