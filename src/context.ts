@@ -69,7 +69,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   } as AppContext;
   ctx.newsletter = createNewsletterJob(ctx);
   ctx.outbound = createOutbound({ allowPrivateNetworks: config.allowPrivateNetworks });
-  ctx.websub = createWebSub({ store: store.websub, articles: store.articles, feeds: ctx.feeds, baseUrl: config.baseUrl, externalHubs: config.websubHubs, outbound: ctx.outbound, clock, log: log.child({ part: 'websub' }) });
+  ctx.websub = createWebSub({ store: store.websub, articles: store.articles, feeds: ctx.feeds, baseUrl: config.baseUrl, externalHubs: config.websubHubs, outbound: ctx.outbound, clock, log: log.child({ part: 'websub' }), leadership: store.leadership });
   ctx.ingest = createIngest(ctx, overrides.ingestLimits);
   return ctx;
 }

@@ -237,6 +237,8 @@ export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS
     runDueWork,
     start() {
       timer = setInterval(() => {
+        // Sources are fetched by one instance: the leader (see store/leadership.ts).
+        if (!ctx.store.leadership.holds()) return;
         sweep ??= runDueWork()
           .catch((err: unknown) => log.error({ err }, 'ingest: the sweep failed'))
           .finally(() => (sweep = undefined));

@@ -22,6 +22,8 @@ export function scheduleNewsletter(ctx: AppContext): NewsletterSchedule {
   const options = (name: string) => ({ name, timezone: ctx.config.timezone, noOverlap: true, logger: cronLogger(log) });
   // A run in progress (started by hand, or the other task): this tick is skipped, not an error.
   const tick = (what: string, job: () => Promise<unknown>) => async () => {
+    // Every instance has the schedule; the leader alone acts on it (the others join its runs).
+    if (!ctx.store.leadership.holds()) return;
     if (ctx.newsletter.isRunning) return void log.info(`a newsletter run is in progress; this ${what} tick is skipped`);
     try {
       await job();

@@ -123,6 +123,18 @@ export function createNewsletterJob(ctx: AppContext): NewsletterJob {
     return run;
   }
 
+  // A run started by another instance on the same database (or left by one that died) is joined:
+  // its deliveries are claimed by whoever sends, so the instances share it.
+  ctx.store.newsletter.onRunsChange(() => {
+    if (active || stopping || ctx.store.newsletter.unfinishedRuns().length === 0) return;
+    setImmediate(() =>
+      exclusively(() => resumeAll()).catch((err: unknown) => {
+        // A 409 means this instance got busy meanwhile: it looks at open runs when it is done.
+        if (!(err instanceof HttpError)) ctx.log.error({ err }, 'unable to join the newsletter run');
+      }),
+    );
+  });
+
   return {
     run: (trigger, progress) =>
       exclusively(async () => {

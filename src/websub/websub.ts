@@ -9,6 +9,7 @@ import type { FeedCache } from '../feeds/feed-cache.js';
 import { FEED_FORMATS, feedOfUrl, feedPath } from '../feeds/feed-urls.js';
 import type { Outbound } from '../net/outbound.js';
 import { SITE_SCOPE, type ArticleStore } from '../store/articles.js';
+import type { Leadership } from '../store/leadership.js';
 import type { WebSubStore } from '../store/websub.js';
 import { createDistributor } from './distribute.js';
 import { parseHubRequest, type HubRequest } from './hub-request.js';
@@ -27,6 +28,8 @@ export interface WebSubDeps {
   outbound: Outbound;
   clock: Clock;
   log: Logger;
+  /** Pushes and sweeps run on one instance: the leader (see store/leadership.ts). */
+  leadership: Leadership;
 }
 
 export interface SubscriptionView {
@@ -83,7 +86,8 @@ export function createWebSub(deps: WebSubDeps): WebSub {
 
   // Changes arrive with the write that made them; they are looked at once the writer has moved on.
   deps.articles.onChange((scopes) => {
-    if (stopped) return;
+    // Every instance sees every change; the leader alone pushes it.
+    if (stopped || !deps.leadership.holds()) return;
     const first = changedScopes.size === 0;
     for (const scope of scopes) changedScopes.add(scope);
     if (first) track('change check', new Promise((resolve) => setImmediate(resolve)).then(checkChangedScopes));
@@ -166,8 +170,9 @@ export function createWebSub(deps: WebSubDeps): WebSub {
     },
     start() {
       // What a crash left unacknowledged goes out now.
-      track('start-up sweep', runDueWork());
-      timer = setInterval(() => track('sweep', runDueWork()), SWEEP_INTERVAL_MS).unref();
+      const sweep = (name: string) => deps.leadership.holds() && track(name, runDueWork());
+      sweep('start-up sweep');
+      timer = setInterval(() => sweep('sweep'), SWEEP_INTERVAL_MS).unref();
     },
     async stop() {
       stopped = true;

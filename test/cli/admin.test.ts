@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { consoleClient, signedIn } from '../console/console-client.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../helpers/service.js';
+import { existingStoreEnv } from '../helpers/database.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -16,7 +17,7 @@ function runCli(service: TestService, ...args: string[]) {
   const { port, host, dataDir, baseUrl } = service.ctx.config;
   return run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: host, BASE_URL: baseUrl, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef' },
+    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: host, BASE_URL: baseUrl, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef', ...existingStoreEnv(dataDir) },
   });
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../helpers/service.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { existingStoreEnv } from '../helpers/database.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -27,7 +28,7 @@ function runCli(service: TestService, sink: SmtpSink) {
   const { port, host, dataDir } = service.ctx.config;
   return run(process.execPath, ['--import', 'tsx', 'src/cli/newsletter.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: host, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef', SMTP_URL: sink.url },
+    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: host, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef', SMTP_URL: sink.url, ...existingStoreEnv(dataDir) },
   });
 }
 

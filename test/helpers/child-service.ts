@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN, freePort } from './service.js';
+import { storeEnv } from './database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,7 +20,7 @@ export async function spawnService(dataDir: string, env: Record<string, string> 
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1', BASE_URL: url, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1', BASE_URL: url, ADMIN_TOKEN, SECRET: 'test-secret-0123456789abcdef', ...(await storeEnv(dataDir)), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -33,3 +33,8 @@ export async function createDatabaseFor(dataDir: string): Promise<string> {
 export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
   return ON_POSTGRES ? { DATABASE_URL: await createDatabaseFor(dataDir) } : {};
 }
+
+/** The same, for a DATA_DIR whose store a running service already created. */
+export function existingStoreEnv(dataDir: string): Record<string, string> {
+  return ON_POSTGRES ? { DATABASE_URL: databaseUrlFor(dataDir) } : {};
+}
