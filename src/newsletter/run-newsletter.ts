@@ -202,11 +202,16 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   let done = 0;
   progress?.(0, total);
   // "sending" means a sender stopped during the SMTP transaction: send again (see README).
-  await forEachConcurrently(claimedDeliveries(ctx, run.id), SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
-    await deliver(scope, delivery);
-    done += 1;
-    progress?.(done, total);
-  });
+  const claims = claimDeliveries(ctx, run.id);
+  try {
+    await forEachConcurrently(claims.next, SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
+      await deliver(scope, delivery);
+      done += 1;
+      progress?.(done, total);
+    });
+  } finally {
+    await claims.release();
+  }
   const tally = await newsletter.tallyDeliveries(run.id);
   if (tally.open > 0) {
     // Stopped, or other instances still hold claims: whoever sends the last one records the counts.
@@ -219,11 +224,18 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   return { ...run, status: 'finished', counts };
 }
 
+interface Claims {
+  /** The next delivery to send, claimed a few ahead; undefined when none is left to claim. */
+  next(): Promise<DeliveryRecord | undefined>;
+  /** Gives back what was claimed and not handed out (a stop, an error): nobody waits for its lease. */
+  release(): Promise<void>;
+}
+
 /**
  * The run's open deliveries, claimed a few at a time as the senders need them: another instance
  * sending the same run takes others, and what a dead sender held is free again after its lease.
  */
-function claimedDeliveries(ctx: AppContext, runId: string): () => Promise<DeliveryRecord | undefined> {
+function claimDeliveries(ctx: AppContext, runId: string): Claims {
   const claimed: DeliveryRecord[] = [];
   /** Ids this sender has taken: a claim of its own that ran out (a stalled SMTP server) is not taken twice. */
   const taken = new Set<string>();
@@ -238,11 +250,19 @@ function claimedDeliveries(ctx: AppContext, runId: string): () => Promise<Delive
       for (const delivery of fresh) taken.add(delivery.id);
       claimed.push(...fresh);
     })().finally(() => (claiming = undefined)));
-  return async () => {
-    while (claimed.length === 0 && !exhausted) await claimMore();
-    // The next few are claimed while these are sent.
-    if (claimed.length <= SENDS_IN_FLIGHT / 2 && !exhausted) void claimMore().catch(() => undefined);
-    return claimed.shift();
+  return {
+    async next() {
+      while (claimed.length === 0 && !exhausted) await claimMore();
+      // The next few are claimed while these are sent.
+      if (claimed.length <= SENDS_IN_FLIGHT / 2 && !exhausted) void claimMore().catch(() => undefined);
+      return claimed.shift();
+    },
+    async release() {
+      exhausted = true;
+      await claiming?.catch(() => undefined);
+      const left = claimed.splice(0);
+      if (left.length) await ctx.store.newsletter.releaseDeliveries(left);
+    },
   };
 }
 

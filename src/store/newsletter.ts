@@ -52,6 +52,8 @@ export interface NewsletterStore {
   deliveries(runId: string, limit?: number): Promise<readonly DeliveryRecord[]>;
   /** Takes open deliveries of a run for this sender until `until` (see RunLedgers.claim). */
   claimDeliveries(runId: string, limit: number, now: Date, until: Date): Promise<DeliveryRecord[]>;
+  /** Gives back claimed deliveries that were not sent. */
+  releaseDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void>;
   tallyDeliveries(runId: string): Promise<DeliveryTally>;
   /**
    * Changes a delivery, and its subscriber when given. The subscriber's change is on disk first:
@@ -185,10 +187,11 @@ export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): News
       if (!before) throw new Error(`store: no run ${id}`);
       const after = withChanges(before, changes);
       await engine.commit([{ collection: 'runs', id, record: after }]);
-      if (after.status === 'finished') await ledgers.release(id);
+      if (after.status === 'finished') await ledgers.close(id);
     },
     deliveries: (runId, limit) => ledgers.deliveries(runId, limit),
     claimDeliveries: (runId, limit, now, until) => ledgers.claim(runId, limit, now, until),
+    releaseDeliveries: (deliveries) => ledgers.release(deliveries),
     tallyDeliveries: (runId) => ledgers.tally(runId),
     async updateDelivery(delivery, changes, subscriberChanges) {
       if (subscriberChanges && subscribers.byId(delivery.subscriberId)) await oneAtATime(delivery.subscriberId, () => changeSubscriber(delivery.subscriberId, subscriberChanges));

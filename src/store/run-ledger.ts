@@ -51,10 +51,12 @@ export interface RunLedgers {
    * holder's claim ran out before `now`), for this sender until `until`.
    */
   claim(runId: string, limit: number, now: Date, until: Date): Promise<DeliveryRecord[]>;
+  /** Gives back claims that were not used. */
+  release(deliveries: readonly DeliveryRecord[]): Promise<void>;
   tally(runId: string): Promise<DeliveryTally>;
   update(delivery: DeliveryRecord, changes: Partial<DeliveryRecord>): Promise<void>;
   /** Lets go of a finished run (its detail stays for the stated time). */
-  release(runId: string): Promise<void>;
+  close(runId: string): Promise<void>;
   /** Deletes detail older than DELIVERY_DETAIL_DAYS, and that of runs never recorded. */
   prune(runs: readonly RunRecord[], now: Date): Promise<void>;
   settled(): Promise<void>;
@@ -141,7 +143,10 @@ export function createRunLedgers(dataDir: string): RunLedgers {
         if (!isOpen(after)) run.claims.delete(id);
       });
     },
-    async release(runId) {
+    async release(deliveries) {
+      for (const delivery of deliveries) openRuns.get(runOf.get(delivery.id) ?? '')?.claims.delete(delivery.id);
+    },
+    async close(runId) {
       const run = openRuns.get(runId);
       if (!run) return;
       await run.journal.settled();

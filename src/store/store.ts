@@ -3,6 +3,9 @@
 // when DATABASE_URL is set. Nothing above this module knows which engine it has.
 import { createAccountStore, type AccountStore } from './accounts.js';
 import { createArticleStore, type ArticleStore } from './articles.js';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import postgres from 'postgres';
 import type { Engine } from './collections.js';
 import { StoreEngine } from './engine.js';
@@ -21,6 +24,8 @@ import { createWebSubStore, type WebSubStore } from './websub.js';
 
 export const CONTENT_FILE = CONTENT_SNAPSHOT.file;
 export const NEWSLETTER_FILE = NEWSLETTER_SNAPSHOT.file;
+/** With PostgreSQL: the name of the instance that keeps this DATA_DIR. */
+const INSTANCE_FILE = 'instance-id';
 
 export interface Store {
   articles: ArticleStore;
@@ -56,7 +61,7 @@ export interface StoreOptions {
 
 /** The store: PostgreSQL when a database URL is given, else the embedded engine in DATA_DIR. */
 export function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
-  return options.databaseUrl ? openPostgresStore(options.databaseUrl, options) : openEmbeddedStore(dataDir, options);
+  return options.databaseUrl ? openPostgresStore(options.databaseUrl, dataDir, options) : openEmbeddedStore(dataDir, options);
 }
 
 interface Parts {
@@ -112,14 +117,26 @@ async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promis
   }
 }
 
-async function openPostgresStore(databaseUrl: string, options: StoreOptions): Promise<Store> {
+async function openPostgresStore(databaseUrl: string, dataDir: string, options: StoreOptions): Promise<Store> {
   const sql = postgres(databaseUrl, { onnotice: () => undefined, max: 10 });
   try {
     const engine = new PostgresEngine(sql, options.onCompactionError);
-    const parts = { engine, ledgers: createPostgresRunLedgers(sql), leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
+    const ledgers = createPostgresRunLedgers(sql, instanceId(dataDir));
+    const parts = { engine, ledgers, leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
     return await assemble(parts, options, () => sql.end({ timeout: 5 }));
   } catch (err) {
     await sql.end({ timeout: 1 });
     throw err;
   }
+}
+
+/** This instance's name among those on one database, kept in its DATA_DIR so that a restart is the same instance. */
+function instanceId(dataDir: string): string {
+  const file = path.join(dataDir, INSTANCE_FILE);
+  try {
+    writeFileSync(file, `${randomUUID()}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return readFileSync(file, 'utf8').trim();
 }

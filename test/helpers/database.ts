@@ -2,6 +2,8 @@
 // on the PostgreSQL server at TEST_DATABASE_URL (created on first use, so a restart with the same
 // DATA_DIR finds its data again); otherwise the embedded store in DATA_DIR.
 import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import postgres from 'postgres';
 
 export const ON_POSTGRES = process.env.TEST_STORE === 'postgres';
@@ -37,4 +39,26 @@ export async function storeEnv(dataDir: string): Promise<Record<string, string>>
 /** The same, for a DATA_DIR whose store a running service already created. */
 export function existingStoreEnv(dataDir: string): Record<string, string> {
   return ON_POSTGRES ? { DATABASE_URL: databaseUrlFor(dataDir) } : {};
+}
+
+/**
+ * Everything the store of `dataDir` keeps, as text, and where: every file under DATA_DIR, and on
+ * PostgreSQL every row of every table of its database (what an erasure must leave nowhere).
+ */
+export async function storedTexts(dataDir: string): Promise<{ where: string; text: string }[]> {
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  const stored = await Promise.all(files.map(async (file) => ({ where: file, text: await readFile(file, 'latin1') })));
+  if (!ON_POSTGRES) return stored;
+  const sql = postgres(databaseUrlFor(dataDir), { max: 1, onnotice: () => undefined });
+  try {
+    const tables = await sql<{ name: string }[]>`select tablename as name from pg_tables where schemaname = 'public'`;
+    for (const { name } of tables) {
+      const rows = await sql.unsafe<{ row: string }[]>(`select t::text as row from "${name}" t`);
+      stored.push({ where: `table ${name}`, text: rows.map((row) => row.row).join('\n') });
+    }
+  } finally {
+    await sql.end();
+  }
+  return stored;
 }

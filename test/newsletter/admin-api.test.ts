@@ -2,8 +2,7 @@
 // in one call, erasing a subscriber's personal data (from the API and from the file on disk),
 // the run history with its counts, and the digest preview.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { storedTexts } from '../helpers/database.js';
 import type { TestService } from '../helpers/service.js';
 import { importSubscribers, mailsTo, publish, runNewsletter, startMailedService, subscriber, type MailedService } from './fixtures.js';
 
@@ -128,7 +127,7 @@ describe('newsletter: admin API', () => {
     await publish(service, 'News for Erin', ['News']);
     await runNewsletter(service);
     assert.equal(mailsTo(mailed.sink, 'erin.erasable@example.org').length, 1);
-    assert.ok((await storeFilesText(service.dataDir)).includes('erin.erasable@example.org'), 'the address is on disk before');
+    assert.ok((await storedText(service.dataDir)).includes('erin.erasable@example.org'), 'the address is on disk before');
     const runsBefore = await listRuns();
 
     const { id } = subscriber(service, 'erin.erasable@example.org');
@@ -137,7 +136,7 @@ describe('newsletter: admin API', () => {
 
     const listed = await listSubscribers();
     assert.ok(!listed.some((entry) => entry.id === id || entry.email === 'erin.erasable@example.org'));
-    const onDisk = await storeFilesText(service.dataDir);
+    const onDisk = await storedText(service.dataDir);
     assert.ok(!onDisk.includes('erin.erasable@example.org'), 'the address is gone from every store file');
     assert.ok(!onDisk.includes('Erin Erasable'), 'the name is gone from every store file');
     assert.deepEqual(await listRuns(), runsBefore, 'run history and counts are unchanged');
@@ -181,10 +180,7 @@ describe('newsletter: admin API', () => {
   });
 });
 
-/** The text of every file the store keeps in DATA_DIR: snapshots, journal files, run ledgers. */
-async function storeFilesText(dataDir: string): Promise<string> {
-  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile() && /\.jsonl?$/.test(entry.name));
-  const texts = await Promise.all(files.map((entry) => readFile(path.join(entry.parentPath, entry.name), 'utf8')));
-  return texts.join('\n');
+/** The text of everything the store keeps: DATA_DIR's files, and the database's rows on PostgreSQL. */
+async function storedText(dataDir: string): Promise<string> {
+  return (await storedTexts(dataDir)).map((stored) => stored.text).join('\n');
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { SENDS_IN_FLIGHT } from '../../src/newsletter/run-newsletter.js';
 import { freePort, makeDataDir } from '../helpers/service.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { storeEnv } from '../helpers/database.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
@@ -31,11 +32,13 @@ describe('newsletter: a run interrupted by a crash or a stop resumes in the next
   let dataDir: string;
   let port: number;
   let children: Child[] = [];
+  let storeVariables: Record<string, string>;
 
   beforeEach(async () => {
     children = [];
     sink = await startSmtpSink({ delayMs: 20 });
     dataDir = await makeDataDir();
+    storeVariables = await storeEnv(dataDir);
     port = await freePort();
   });
 
@@ -65,6 +68,7 @@ describe('newsletter: a run interrupted by a crash or a stop resumes in the next
         SMTP_URL: sink.url,
         SITE_LANGUAGE: 'en',
         NEWSLETTER_CRON: '0 0 1 1 *', // the run is started by hand
+        ...storeVariables,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

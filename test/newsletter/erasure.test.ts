@@ -1,23 +1,15 @@
 // Erasing a subscriber leaves their address nowhere: SMTP servers quote it in their errors, which
 // the delivery record and the log would otherwise keep. Logs name a subscriber by id or by key.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createLogger } from '../../src/log.js';
 import { addressKey } from '../../src/mail/hidden-addresses.js';
+import { storedTexts } from '../helpers/database.js';
 import { startTestService } from '../helpers/service.js';
 import { startSmtpSink } from '../helpers/smtp.js';
 import { importSubscribers, publish, runNewsletter, subscriber } from './fixtures.js';
 
-/** Every file under a folder, as text. */
-async function filesUnder(folder: string): Promise<{ file: string; text: string }[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
-  return Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'latin1') })));
-}
-
 describe('newsletter: erasing a subscriber', () => {
-  it('after a 550 that quotes the address, the address is in no file of DATA_DIR and in no log line; the log names the subscriber by id', async () => {
+  it('after a 550 that quotes the address, the address is in no file of DATA_DIR, no table of the database and no log line; the log names the subscriber by id', async () => {
     const gone = 'gone.away@example.org';
     const sink = await startSmtpSink();
     sink.respondWith((rcptTo) => (rcptTo.includes(gone) ? { code: 550, text: `5.1.1 <${gone}>: Recipient address rejected` } : 'accept'));
@@ -40,9 +32,9 @@ describe('newsletter: erasing a subscriber', () => {
       await service.stop();
       await sink.close();
     }
-    const files = await filesUnder(service.dataDir);
-    assert.ok(files.length > 0);
-    for (const { file, text } of files) assert.ok(!text.toLowerCase().includes(gone), `${file} still holds the address`);
+    const stored = await storedTexts(service.dataDir);
+    assert.ok(stored.length > 0);
+    for (const { where, text } of stored) assert.ok(!text.toLowerCase().includes(gone), `${where} still holds the address`);
     for (const line of logLines) assert.ok(!line.includes(gone), `a log line holds the address: ${line}`);
   });
 });

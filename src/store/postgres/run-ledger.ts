@@ -1,6 +1,7 @@
 // Each run's deliveries in PostgreSQL, one row each, shared by every instance: a sender claims a
 // few open deliveries at a time (FOR UPDATE SKIP LOCKED, with a lease), so two instances never
-// take the same one, and the claims of an instance that died run out and are taken by another.
+// take the same one, and the claims of an instance that died run out and are taken by another
+// (or are taken back at once when it starts again).
 import type { Sql } from 'postgres';
 import type { DeliveryRecord } from '../../domain/newsletter.js';
 import { DELIVERY_DETAIL_DAYS, emptyTally, toJournal, type DeliveryTally, type RunLedgers } from '../run-ledger.js';
@@ -9,7 +10,8 @@ import { DELIVERY_DETAIL_DAYS, emptyTally, toJournal, type DeliveryTally, type R
 const ROWS_PER_INSERT = 5000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function createPostgresRunLedgers(sql: Sql): RunLedgers {
+/** `owner` names this instance (stable across its restarts): at start it takes back its own claims at once. */
+export function createPostgresRunLedgers(sql: Sql, owner: string): RunLedgers {
   return {
     async create(runId, deliveries) {
       for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
@@ -18,14 +20,17 @@ export function createPostgresRunLedgers(sql: Sql): RunLedgers {
                   select id, ${runId}, position, state, record from jsonb_to_recordset(${sql.json(rows as never)}) as x(id text, position bigint, state text, record jsonb)`;
       }
     },
-    load: async () => undefined,
+    async load(runId) {
+      // What this instance held when it stopped or died is free again now, not after the lease.
+      await sql`update deliveries set claimed_until = null where run_id = ${runId} and claimed_by = ${owner}`;
+    },
     async deliveries(runId, limit) {
       const rows = await sql<{ record: DeliveryRecord }[]>`select record from deliveries where run_id = ${runId} order by position limit ${limit ?? null}`;
       return rows.map((row) => Object.freeze(row.record));
     },
     async claim(runId, limit, now, until) {
       const rows = await sql<{ position: number; record: DeliveryRecord }[]>`
-        update deliveries d set claimed_until = ${until}
+        update deliveries d set claimed_by = ${owner}, claimed_until = ${until}
         from (select id from deliveries
               where run_id = ${runId} and state in ('pending', 'sending') and (claimed_until is null or claimed_until <= ${now})
               order by position limit ${limit} for update skip locked) free
@@ -51,7 +56,10 @@ export function createPostgresRunLedgers(sql: Sql): RunLedgers {
                   claimed_until = case when coalesce(${changes.state ?? null}, state) in ('pending', 'sending') then claimed_until end
                 where id = ${delivery.id}`;
     },
-    release: async () => undefined,
+    async release(deliveries) {
+      await sql`update deliveries set claimed_until = null where id = any(${deliveries.map((delivery) => delivery.id)})`;
+    },
+    close: async () => undefined,
     async prune(runs, now) {
       const old = runs.filter((run) => run.status !== 'running' && Date.parse(run.startedAt) <= now.getTime() - DELIVERY_DETAIL_DAYS * DAY_MS).map((run) => run.id);
       // Unlike the embedded ledger, rows of a run whose start failed half-way stay: another
