@@ -10,7 +10,10 @@ import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { createDatabaseFor } from '../helpers/database.js';
 import { ADMIN_TOKEN, createTestClock, makeDataDir, startTestService, type TestClock, type TestService } from '../helpers/service.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { startSubscriber, subscribe } from '../helpers/websub-subscriber.js';
 import { importSubscribers, publish } from '../newsletter/fixtures.js';
+
+const SITE = 'http://notizie.example.org';
 
 /** Polls until `check` holds: another instance learns of a change through NOTIFY, not at once. */
 async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
@@ -47,7 +50,7 @@ describe('PostgreSQL: several instances on one database', function () {
     const sink = await startSmtpSink(sinkOptions);
     sinks.push(sink);
     // One public address for all, as behind a load balancer: the feeds they render are the same bytes.
-    const service = await startTestService({ DATABASE_URL: databaseUrl, SMTP_URL: sink.url, BASE_URL: 'http://notizie.example.org' }, { clock });
+    const service = await startTestService({ DATABASE_URL: databaseUrl, SMTP_URL: sink.url, BASE_URL: SITE, ALLOW_PRIVATE_NETWORKS: 'true' }, { clock });
     started.push(service);
     return { service, sink };
   }
@@ -102,6 +105,28 @@ describe('PostgreSQL: several instances on one database', function () {
     const counts = digestsPerRecipient(sinkA, sinkB);
     assert.deepEqual(emails.filter((email) => counts.get(email) !== 1), [], 'everybody has exactly one digest');
     assert.equal(a.ctx.store.newsletter.runs().length, 1, 'one run, not one per instance');
+  });
+
+  it('a WebSub subscriber gets one push per change, pushed by the leader, whichever instance took the subscription and the write', async () => {
+    const clock = createTestClock();
+    const { service: a } = await instance(clock);
+    const { service: b } = await instance(clock);
+    assert.ok(a.ctx.store.leadership.holds() && !b.ctx.store.leadership.holds(), 'the first instance leads');
+    const callback = await startSubscriber();
+    try {
+      await publish(a, 'La prima della categoria', ['Cronaca']);
+      await eventually('B serves the category', async () => (await b.request('/categories/cronaca/rss.xml')).status === 200);
+      await subscribe(b, `${SITE}/categories/cronaca/rss.xml`, callback.url());
+      await eventually('the leader knows the subscription', () => a.ctx.store.websub.subscriptions().length === 1);
+      await publish(b, 'Spinto una volta sola', ['Cronaca']);
+      const [push] = await callback.waitForPushes(1);
+      assert.ok(push!.body.toString().includes('Spinto una volta sola'));
+      // B made the change: had it pushed too, its push would be among those idle() waits for.
+      await Promise.all([a.ctx.websub.idle(), b.ctx.websub.idle()]);
+      assert.equal(callback.pushes.length, 1, 'one push, not one per instance');
+    } finally {
+      await callback.close();
+    }
   });
 
   it('the subscribe rate limit is one budget across the instances', async () => {
