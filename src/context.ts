@@ -54,7 +54,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     feedPageSize: config.feedPageSize,
     hubs: [hubUrl(config.baseUrl), ...config.websubHubs],
   };
-  const store = await openStore(config.dataDir, { databaseUrl: config.databaseUrl, now: clock, onCompactionError: (err) => log.error({ err }, 'store: the snapshot could not be written; the journal keeps every change') });
+  const store = await openStore(config.dataDir, {
+    databaseUrl: config.databaseUrl,
+    now: clock,
+    onCompactionError: (err) => log.error({ err }, 'store: the snapshot could not be written; the journal keeps every change'),
+    onFollowError: (err) => log.error({ err }, "store: other instances' changes could not be read; trying again"),
+  });
   const emails = await createEmailRenderer({ baseUrl: config.baseUrl, title: config.siteTitle, language: config.siteLanguage, timezone: config.timezone });
   const ctx = {
     config,

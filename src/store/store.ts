@@ -55,7 +55,10 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** The journal is folded into the snapshots past this size (tests make it small). */
   compactAfterBytes?: number;
+  /** The embedded engine's snapshot could not be written (the journal keeps every change). */
   onCompactionError?: (err: unknown) => void;
+  /** PostgreSQL: reading other instances' changes failed (the next look tries again). */
+  onFollowError?: (err: unknown) => void;
   now?: () => Date;
 }
 
@@ -120,7 +123,7 @@ async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promis
 async function openPostgresStore(databaseUrl: string, dataDir: string, options: StoreOptions): Promise<Store> {
   const sql = postgres(databaseUrl, { onnotice: () => undefined, max: 10 });
   try {
-    const engine = new PostgresEngine(sql, options.onCompactionError);
+    const engine = new PostgresEngine(sql, options.onFollowError);
     const ledgers = createPostgresRunLedgers(sql, instanceId(dataDir));
     const parts = { engine, ledgers, leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
     return await assemble(parts, options, () => sql.end({ timeout: 5 }));

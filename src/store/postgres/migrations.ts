@@ -10,7 +10,8 @@ const STEPS: readonly string[] = [
   // 1: every repository's records (JSON, as the embedded store keeps them) in insertion order;
   // the change log that tells the other instances which records a commit changed (keys only:
   // an erased subscriber leaves nothing behind in it); the deliveries of each run, claimed by
-  // the instances that send them; the shared rate-limit counters.
+  // the instances that send them; the shared rate-limit counters. Addresses and slugs are unique
+  // across instances too (two instances taking the same one at once: the second is refused).
   `create table records (
      collection text not null,
      id text not null,
@@ -20,6 +21,7 @@ const STEPS: readonly string[] = [
    );
    create index records_in_order on records (collection, position);
    create unique index subscribers_by_email on records ((record->>'email')) where collection = 'subscribers';
+   create unique index articles_by_slug on records ((record->>'slug')) where collection = 'articles';
    create table changes (
      seq bigint primary key,
      at timestamptz not null default now(),
