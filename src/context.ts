@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { createBackgroundTasks, type BackgroundTasks } from './background.js';
 import type { Config } from './config.js';
+import type { Clock } from './domain/clock.js';
 import { createFeedCache, type FeedCache, type SiteInfo } from './feeds/feed-cache.js';
 import type { FetchLimits } from './ingest/fetch-feed.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
@@ -15,7 +16,6 @@ import { createOutbound, type Outbound } from './net/outbound.js';
 import { openStore, type Store } from './store/store.js';
 import { createWebSub, type WebSub } from './websub/websub.js';
 
-export type Clock = () => Date;
 
 export interface AppContext {
   config: Config;

@@ -1,6 +1,6 @@
 // Creating, changing and deleting articles: validated input in, stored article out. Used by the
 // API and by the demo content, so both follow the same rules.
-import type { AppContext } from '../context.js';
+import type { ArticleDeps } from './deps.js';
 import { toIsoDate, type CleanContent, type CreateArticleInput, type UpdateArticleInput } from '../domain/article-input.js';
 import { articleVersion, type ArticleRecord } from '../domain/article.js';
 import { HttpError, type FieldError } from '../http/errors.js';
@@ -10,7 +10,7 @@ import { offLoop } from './clean-off-loop.js';
 /** Where an ingested article came from (ingest/): stored with it, in the same write. */
 export type ArticleOriginFields = Pick<ArticleFields, 'source' | 'originalUrl'>;
 
-export async function createArticle(ctx: AppContext, input: CreateArticleInput, origin: ArticleOriginFields = {}): Promise<ArticleRecord> {
+export async function createArticle(ctx: ArticleDeps, input: CreateArticleInput, origin: ArticleOriginFields = {}): Promise<ArticleRecord> {
   const content = await cleanOrRefuse(input.contentHtml, input.summary);
   // After the wait for the worker thread, so that the related articles still exist.
   checkRelated(ctx, input.related);
@@ -41,7 +41,7 @@ export interface UpdateOptions {
  * Changes an article. With `ifVersion`, a change to an article that was saved by someone else
  * since is refused with a 412.
  */
-export async function updateArticle(ctx: AppContext, id: string, input: UpdateArticleInput, { origin = {}, ifVersion }: UpdateOptions = {}): Promise<ArticleRecord> {
+export async function updateArticle(ctx: ArticleDeps, id: string, input: UpdateArticleInput, { origin = {}, ifVersion }: UpdateOptions = {}): Promise<ArticleRecord> {
   const articles = ctx.store.articles;
   const before = articles.byId(id);
   if (!before) throw HttpError.notFound(`There is no article with id ${id}`);
@@ -79,7 +79,7 @@ async function cleanNewContent(before: ArticleRecord, contentHtml: string, summa
   return cleanOrRefuse(contentHtml, summary ?? keptSummary);
 }
 
-export async function deleteArticle(ctx: AppContext, id: string): Promise<void> {
+export async function deleteArticle(ctx: ArticleDeps, id: string): Promise<void> {
   if (!(await ctx.store.articles.remove(id))) throw HttpError.notFound(`There is no article with id ${id}`);
 }
 
@@ -91,7 +91,7 @@ async function cleanOrRefuse(contentHtml: string, summary: string | undefined): 
 }
 
 /** Explicit related articles must exist, and an article is not related to itself. */
-function checkRelated(ctx: AppContext, related: string[] | undefined, ownSlug?: string): void {
+function checkRelated(ctx: ArticleDeps, related: string[] | undefined, ownSlug?: string): void {
   const errors: FieldError[] = (related ?? []).flatMap((slug, index) =>
     !ctx.store.articles.bySlug(slug) || slug === ownSlug ? [{ field: `related.${index}`, message: `no other article has the slug "${slug}"` }] : [],
   );

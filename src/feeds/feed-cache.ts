@@ -2,7 +2,7 @@
 // A write marks only the scopes it touched as stale; a scheduled article expires its scope's
 // pages at the moment it becomes due.
 import { createHash } from 'node:crypto';
-import type { Clock } from '../context.js';
+import type { Clock } from '../domain/clock.js';
 import type { ArticleRecord } from '../domain/article.js';
 import { HttpError } from '../http/errors.js';
 import { SITE_SCOPE, type ArticleStore } from '../store/articles.js';

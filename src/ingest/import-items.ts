@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
 import { createArticle, updateArticle } from '../articles/edit-articles.js';
-import type { AppContext } from '../context.js';
+import type { IngestDeps } from './deps.js';
 import { createArticleSchema, MAX_CONTENT } from '../domain/article-input.js';
 import type { SourceRecord } from '../domain/source.js';
 import { escapeHtml } from '../domain/text.js';
@@ -19,7 +19,7 @@ export interface ImportCounts {
 }
 
 /** Imports the items (all new ones, or the `backfill` newest on a source's first fetch). */
-export async function importItems(ctx: AppContext, source: SourceRecord, items: FeedItem[], now: Date): Promise<ImportCounts> {
+export async function importItems(ctx: IngestDeps, source: SourceRecord, items: FeedItem[], now: Date): Promise<ImportCounts> {
   const passedOver = new Set(source.passedOver);
   const ordered = source.backfilled ? items.filter((item) => !passedOver.has(item.key)) : newestFirst(items, now);
   const chosen = source.backfilled ? ordered : ordered.slice(0, source.backfill);
@@ -36,7 +36,7 @@ export async function importItems(ctx: AppContext, source: SourceRecord, items: 
   return counts;
 }
 
-async function importItem(ctx: AppContext, source: SourceRecord, item: FeedItem, now: Date): Promise<'imported' | 'updated' | undefined> {
+async function importItem(ctx: IngestDeps, source: SourceRecord, item: FeedItem, now: Date): Promise<'imported' | 'updated' | undefined> {
   const fields = articleFields(source, item, now);
   // The item's own date, not the one given to an undated item: seeing it again later is no change.
   const hash = createHash('sha256').update(JSON.stringify({ ...fields, publishedAt: item.publishedAt ?? item.updatedAt ?? null })).digest('base64url');

@@ -2,7 +2,7 @@
 // into articles (import-items.ts). Built once in the context; `start` sets its timer, `stop`
 // ends it before the store closes. Tests move the clock and call `runDueWork`.
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context.js';
+import type { IngestDeps } from './deps.js';
 import { DEFAULT_BACKFILL, DEFAULT_INTERVAL_MINUTES, FAILING_AFTER, nextFetchAfterFailure, nextFetchAfterSuccess, type FetchHints, type SourceRecord } from '../domain/source.js';
 import { decodeFeed } from './decode-feed.js';
 import { FETCH_LIMITS, fetchFeed, type FetchLimits, type FetchResult } from './fetch-feed.js';
@@ -46,7 +46,7 @@ export interface Ingest {
   stop(): Promise<void>;
 }
 
-export function createIngest(ctx: AppContext, limits: FetchLimits = FETCH_LIMITS): Ingest {
+export function createIngest(ctx: IngestDeps, limits: FetchLimits = FETCH_LIMITS): Ingest {
   const { store, clock, log } = ctx;
   const sources = store.sources;
   const underWay = new Map<string, Promise<SourceRecord | undefined>>();

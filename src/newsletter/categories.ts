@@ -1,15 +1,15 @@
 // Which categories a subscriber follows: the slugs they chose, or every category when none.
-import type { AppContext } from '../context.js';
+import type { NewsletterDeps } from './deps.js';
 import { followedCategories, type SubscriberRecord } from '../domain/newsletter.js';
 import { HttpError } from '../http/errors.js';
 
 /** Every category slug there is now. */
-export function allCategorySlugs(ctx: AppContext): string[] {
+export function allCategorySlugs(ctx: NewsletterDeps): string[] {
   return ctx.store.articles.categories(ctx.clock()).map((category) => category.slug);
 }
 
 /** The slugs of the categories a subscriber follows now. */
-export function categoriesOf(ctx: AppContext, subscriber: SubscriberRecord): string[] {
+export function categoriesOf(ctx: NewsletterDeps, subscriber: SubscriberRecord): string[] {
   return followedCategories(subscriber, () => allCategorySlugs(ctx));
 }
 
@@ -18,7 +18,7 @@ export function categoriesOf(ctx: AppContext, subscriber: SubscriberRecord): str
  * unknown one. For readers, a hidden category (no published article yet) is refused exactly like
  * one that does not exist; the admin may name it, e.g. to import subscribers before a launch.
  */
-export function checkCategories(ctx: AppContext, slugs: readonly string[] | undefined, askedBy: 'reader' | 'admin' = 'reader'): string[] {
+export function checkCategories(ctx: NewsletterDeps, slugs: readonly string[] | undefined, askedBy: 'reader' | 'admin' = 'reader'): string[] {
   const articles = ctx.store.articles;
   if (!slugs) return [];
   const now = ctx.clock();

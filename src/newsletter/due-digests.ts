@@ -1,7 +1,7 @@
 // Who is due at a tick of the clock, found through the store's indexes and never by a scan:
 // daily and weekly subscribers whose slot has come (a heap by next digest time), and immediate
 // subscribers who follow a category of an article published IMMEDIATE_DELAY ago.
-import type { AppContext } from '../context.js';
+import type { NewsletterDeps } from './deps.js';
 import { nextDigestTime, type DigestKind, type Rhythm } from '../domain/cadence.js';
 import { listedAt } from '../domain/article.js';
 import type { SubscriberRecord } from '../domain/newsletter.js';
@@ -29,7 +29,7 @@ export function nextDigestAt(rhythm: Rhythm | undefined, now: Date): string | un
  * their watermark, was published in (`since`, now − IMMEDIATE_DELAY]: their digest then holds
  * everything published meanwhile, so a burst of articles is one email.
  */
-export function findDueDigests(ctx: AppContext, now: Date, since: number): DueDigests {
+export function findDueDigests(ctx: NewsletterDeps, now: Date, since: number): DueDigests {
   const { newsletter, articles } = ctx.store;
   const due = new Map<string, DueSubscriber>();
   const reschedule: string[] = [];

@@ -3,7 +3,7 @@
 // transaction; a watermark moves only once its delivery is sent. An interrupted run resumes.
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { AppContext } from '../context.js';
+import type { NewsletterDeps } from './deps.js';
 import { isDue, listedAt, type ArticleRecord } from '../domain/article.js';
 import { afterDelivery, afterFailure, followedCategories, groupDigest, isMailable, type DeliveryRecord, type RunCounts, type RunRecord, type SubscriberRecord } from '../domain/newsletter.js';
 import { HttpError } from '../http/errors.js';
@@ -53,7 +53,7 @@ export interface NewsletterJob {
 
 /** What every delivery of a run shares, worked out once per run. */
 interface RunScope {
-  ctx: AppContext;
+  ctx: NewsletterDeps;
   shouldStop: () => boolean;
   /** Every visible category, for subscribers who follow them all. */
   allSlugs: string[];
@@ -63,7 +63,7 @@ interface RunScope {
 /** At start, immediate subscribers are looked at for articles of the last day that they lack. */
 const IMMEDIATE_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
-export function createNewsletterJob(ctx: AppContext): NewsletterJob {
+export function createNewsletterJob(ctx: NewsletterDeps): NewsletterJob {
   let active: Promise<unknown> | undefined;
   let stopping = false;
   /** Articles published up to this instant were looked at for immediate subscribers. */
@@ -235,7 +235,7 @@ interface Claims {
  * The run's open deliveries, claimed a few at a time as the senders need them: another instance
  * sending the same run takes others, and what a dead sender held is free again after its lease.
  */
-function claimDeliveries(ctx: AppContext, runId: string): Claims {
+function claimDeliveries(ctx: NewsletterDeps, runId: string): Claims {
   const claimed: DeliveryRecord[] = [];
   /** Ids this sender has taken: a claim of its own that ran out (a stalled SMTP server) is not taken twice. */
   const taken = new Set<string>();
@@ -315,7 +315,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
 }
 
 /** 4xx and connection errors: deferred, retried with backoff. 5xx: failed; bouncing after a few. */
-async function recordFailure(ctx: AppContext, delivery: DeliveryRecord, subscriber: SubscriberRecord, err: unknown): Promise<void> {
+async function recordFailure(ctx: NewsletterDeps, delivery: DeliveryRecord, subscriber: SubscriberRecord, err: unknown): Promise<void> {
   const now = ctx.clock();
   const permanent = isPermanentFailure(err);
   // The server's text often quotes the address: kept without it, so erasing the subscriber erases it.

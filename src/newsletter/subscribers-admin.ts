@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { NewsletterDeps } from './deps.js';
 import { plainText } from '../domain/article-input.js';
 import type { ArticleRecord } from '../domain/article.js';
 import { groupDigest, type SubscriberRecord } from '../domain/newsletter.js';
@@ -44,7 +44,7 @@ export interface SubscriberListPage {
 }
 
 /** One page of the list, ordered by id (stable while it changes); erased subscribers are left out. */
-export function listSubscribers(ctx: AppContext, query: unknown): SubscriberListPage {
+export function listSubscribers(ctx: NewsletterDeps, query: unknown): SubscriberListPage {
   const { limit, cursor, status } = parseInput(listQuery, query);
   const page = ctx.store.newsletter.pageSubscribers(cursor, limit, status);
   const next = page.next ? new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit), cursor: page.next }).toString() : undefined;
@@ -67,7 +67,7 @@ export interface ImportResult {
  * written in slices of a thousand, so the service keeps answering during a large import.
  * `dryRun` checks every entry and writes nothing (the console's preview).
  */
-export async function importSubscribers(ctx: AppContext, body: unknown, options: { dryRun?: boolean } = {}): Promise<ImportResult> {
+export async function importSubscribers(ctx: NewsletterDeps, body: unknown, options: { dryRun?: boolean } = {}): Promise<ImportResult> {
   const list = parseInput(z.array(z.unknown()).min(1, 'send at least one subscriber').max(MAX_IMPORT, `at most ${MAX_IMPORT} per call`), body);
   const now = ctx.clock().toISOString();
   const { newsletter } = ctx.store;
@@ -106,7 +106,7 @@ export async function importSubscribers(ctx: AppContext, body: unknown, options:
 }
 
 /** Removes the person for good: address, name and outbox copies gone, run counts untouched. */
-export async function eraseSubscriber(ctx: AppContext, id: string): Promise<void> {
+export async function eraseSubscriber(ctx: NewsletterDeps, id: string): Promise<void> {
   const subscriber = ctx.store.newsletter.subscriberById(id);
   if (!subscriber || subscriber.status === 'erased') throw HttpError.notFound(`There is no subscriber ${id}`);
   await ctx.mailer.forgetRecipient(subscriber.email);
@@ -125,7 +125,7 @@ export interface DigestPreview {
  * The HTML the next digest would have for these categories: what is new since the last run. On
  * a quiet day a sample with the latest articles of those categories, saying so at the top.
  */
-export async function previewDigest(ctx: AppContext, categoriesParam: unknown): Promise<DigestPreview> {
+export async function previewDigest(ctx: NewsletterDeps, categoriesParam: unknown): Promise<DigestPreview> {
   const requested = typeof categoriesParam === 'string' && categoriesParam.trim() ? categoriesParam.split(',').map((slug) => slug.trim()) : undefined;
   const slugs = requested ? checkCategories(ctx, requested, 'admin') : allCategorySlugs(ctx);
   const now = ctx.clock();
@@ -143,7 +143,7 @@ export async function previewDigest(ctx: AppContext, categoriesParam: unknown): 
 }
 
 /** The newest due articles of these categories, each once, newest first. */
-function latestArticles(ctx: AppContext, slugs: readonly string[], now: Date): ArticleRecord[] {
+function latestArticles(ctx: NewsletterDeps, slugs: readonly string[], now: Date): ArticleRecord[] {
   const found = new Map(slugs.flatMap((slug) => ctx.store.articles.listDue(slug, now, 0, SAMPLE_ARTICLES)).map((article) => [article.id, article]));
   return [...found.values()].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0)).slice(0, SAMPLE_ARTICLES);
 }

@@ -2,7 +2,7 @@
 // categories, leave. Each link carries a signed token; nothing changes for a bad one.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { NewsletterDeps } from './deps.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, PENDING_LIFETIME_MS, type SubscriberRecord, type SubscriberStatus } from '../domain/newsletter.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import type { Rhythm } from '../domain/cadence.js';
@@ -49,7 +49,7 @@ const preferredRhythm = z.strictObject(rhythmFields);
  * Checks the request, then starts the subscription in the background: the answer comes before
  * any lookup, so neither what it says nor when it comes tells whether the address is known.
  */
-export async function subscribe(ctx: AppContext, input: unknown): Promise<void> {
+export async function subscribe(ctx: NewsletterDeps, input: unknown): Promise<void> {
   const { email, categories: requested, ...fields } = parseInput(subscriptionInput, input);
   const categories = checkCategories(ctx, requested);
   const rhythm = rhythmOf(ctx.config, fields);
@@ -60,7 +60,7 @@ export async function subscribe(ctx: AppContext, input: unknown): Promise<void> 
  * Records a pending subscription and sends the confirmation email. A confirmed subscriber is left
  * as is and gets nothing; an address asked for again within minutes gets no second email.
  */
-async function startSubscription(ctx: AppContext, email: string, categories: string[], rhythm: Rhythm | undefined): Promise<void> {
+async function startSubscription(ctx: NewsletterDeps, email: string, categories: string[], rhythm: Rhythm | undefined): Promise<void> {
   const { newsletter } = ctx.store;
   const now = ctx.clock();
   await forgetExpiredPending(ctx, now);
@@ -86,11 +86,11 @@ async function startSubscription(ctx: AppContext, email: string, categories: str
 }
 
 /** The subscription a confirmation link names, left as it is: opening a link must change nothing. */
-export function readConfirmation(ctx: AppContext, token: unknown): SubscriberView {
+export function readConfirmation(ctx: NewsletterDeps, token: unknown): SubscriberView {
   return view(ctx, subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'confirm', ctx.clock())));
 }
 
-export async function confirmSubscription(ctx: AppContext, token: unknown): Promise<SubscriberView> {
+export async function confirmSubscription(ctx: NewsletterDeps, token: unknown): Promise<SubscriberView> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'confirm', now));
   if (subscriber.status !== 'pending') return view(ctx, subscriber);
@@ -100,7 +100,7 @@ export async function confirmSubscription(ctx: AppContext, token: unknown): Prom
   return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, changes));
 }
 
-export function readPreferences(ctx: AppContext, token: unknown): SubscriberView {
+export function readPreferences(ctx: NewsletterDeps, token: unknown): SubscriberView {
   return view(ctx, subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', ctx.clock())));
 }
 
@@ -109,7 +109,7 @@ export function readPreferences(ctx: AppContext, token: unknown): SubscriberView
  * was); from an unsubscribed state it subscribes again (the link proves the address). A new
  * rhythm serves from its next due time; the watermark makes sure nothing is skipped or sent twice.
  */
-export async function updatePreferences(ctx: AppContext, token: unknown, categories: unknown, rhythmInput: unknown = {}): Promise<SubscriberView> {
+export async function updatePreferences(ctx: NewsletterDeps, token: unknown, categories: unknown, rhythmInput: unknown = {}): Promise<SubscriberView> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', now));
   const chosen = parseInput(categoryList, categories, 'categories');
@@ -123,7 +123,7 @@ export async function updatePreferences(ctx: AppContext, token: unknown, categor
   return view(ctx, await ctx.store.newsletter.updateSubscriber(subscriber.id, { categories: slugs, ...resubscribe, ...schedule }));
 }
 
-export async function unsubscribe(ctx: AppContext, token: unknown): Promise<void> {
+export async function unsubscribe(ctx: NewsletterDeps, token: unknown): Promise<void> {
   const now = ctx.clock();
   const subscriber = subscriberFor(ctx, verifyToken(ctx.config.secret, token, 'manage', now));
   if (subscriber.status === 'unsubscribed') return;
@@ -131,7 +131,7 @@ export async function unsubscribe(ctx: AppContext, token: unknown): Promise<void
 }
 
 /** The links every email to a subscriber carries. */
-export function subscriberLinks(ctx: AppContext, subscriberId: string): { manageUrl: string; unsubscribeUrl: string } {
+export function subscriberLinks(ctx: NewsletterDeps, subscriberId: string): { manageUrl: string; unsubscribeUrl: string } {
   const token = encodeURIComponent(createToken(ctx.config.secret, subscriberId, 'manage'));
   return {
     manageUrl: `${ctx.config.baseUrl}/subscriptions/manage?token=${token}`,
@@ -140,12 +140,12 @@ export function subscriberLinks(ctx: AppContext, subscriberId: string): { manage
 }
 
 /** Pending subscriptions older than 7 days are dropped: the address was never confirmed. */
-export async function forgetExpiredPending(ctx: AppContext, now: Date): Promise<void> {
+export async function forgetExpiredPending(ctx: NewsletterDeps, now: Date): Promise<void> {
   const expired = ctx.store.newsletter.pendingCreatedBefore(new Date(now.getTime() - PENDING_LIFETIME_MS));
   if (expired.length) await ctx.store.newsletter.removeSubscribers(expired.map((subscriber) => subscriber.id));
 }
 
-function subscriberFor(ctx: AppContext, id: string): SubscriberRecord {
+function subscriberFor(ctx: NewsletterDeps, id: string): SubscriberRecord {
   const subscriber = ctx.store.newsletter.subscriberById(id);
   if (!subscriber || subscriber.status === 'erased') {
     throw new HttpError(404, 'Subscription not found', 'This subscription no longer exists. You can subscribe again.', [{ field: 'token', message: 'names no subscription' }]);
@@ -153,7 +153,7 @@ function subscriberFor(ctx: AppContext, id: string): SubscriberRecord {
   return subscriber;
 }
 
-function view(ctx: AppContext, subscriber: SubscriberRecord): SubscriberView {
+function view(ctx: NewsletterDeps, subscriber: SubscriberRecord): SubscriberView {
   return {
     email: subscriber.email,
     categories: categoriesOf(ctx, subscriber),

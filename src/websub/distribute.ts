@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Clock } from '../context.js';
+import type { Clock } from '../domain/clock.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs, type WebSubSubscription, type WebSubTopic } from '../domain/websub.js';
 import type { FeedCache, RenderedFeed } from '../feeds/feed-cache.js';
 import { feedOfUrl } from '../feeds/feed-urls.js';

@@ -3,7 +3,7 @@
 // in the context; `start` sets its timer (retries, lease expiry), `stop` ends it before the store closes.
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Clock } from '../context.js';
+import type { Clock } from '../domain/clock.js';
 import { subscriptionState } from '../domain/websub.js';
 import type { FeedCache } from '../feeds/feed-cache.js';
 import { FEED_FORMATS, feedOfUrl, feedPath } from '../feeds/feed-urls.js';
