@@ -83,7 +83,7 @@ describe('newsletter: a run interrupted by a crash or a stop resumes in the next
   }
 
   async function waitForHealth(child: Child): Promise<void> {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.process.exitCode !== null) throw new Error(`the service exited (${child.process.exitCode}):\n${child.output()}`);
       try {
@@ -93,7 +93,7 @@ describe('newsletter: a run interrupted by a crash or a stop resumes in the next
       }
       await sleep(100);
     }
-    throw new Error(`no /healthz within 30 s:\n${child.output()}`);
+    throw new Error(`no /healthz within 60 s:\n${child.output()}`);
   }
 
   const admin = (urlPath: string, init: { method?: string; json?: unknown } = {}) =>
