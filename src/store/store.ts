@@ -74,15 +74,25 @@ interface Parts {
   rateLimits?: SharedRateLimits;
 }
 
+interface Opening {
+  /** Lets go of files and connections after the engine has closed. */
+  release: () => Promise<void>;
+  /** The newsletter repository exists (the embedded engine's migration of older files looks subscribers up). */
+  built?: (newsletter: NewsletterStore) => void;
+  /** Runs after the engine has opened, before the indexes are built. */
+  opened?: () => Promise<void>;
+}
+
 /** The repositories over an engine, loaded. */
-async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, options: StoreOptions, release: () => Promise<void>, beforeOpened = async () => {}): Promise<Store> {
+async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, options: StoreOptions, { release, built, opened }: Opening): Promise<Store> {
   const articles = createArticleStore(engine);
   const newsletter = createNewsletterStore(engine, ledgers);
+  built?.(newsletter);
   const websub = createWebSubStore(engine);
   const sources = createSourceStore(engine);
   const accounts = createAccountStore(engine);
   await engine.open();
-  await beforeOpened();
+  await opened?.();
   articles.opened();
   await newsletter.opened((options.now ?? (() => new Date()))());
   return {
@@ -109,11 +119,14 @@ async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promis
   const lock = lockDataDir(dataDir);
   try {
     const ledgers = createRunLedgers(dataDir);
-    let store: Store | undefined;
-    const migration = createNewsletterMigration(dataDir, (id) => store!.newsletter.subscriberById(id));
+    let newsletter: NewsletterStore | undefined;
+    const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
     const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
-    store = await assemble({ engine, ledgers, leadership: soleInstance }, options, async () => lock.release(), () => migration.cleanUp());
-    return store;
+    return await assemble({ engine, ledgers, leadership: soleInstance }, options, {
+      release: async () => lock.release(),
+      built: (repository) => void (newsletter = repository),
+      opened: () => migration.cleanUp(),
+    });
   } catch (err) {
     lock.release();
     throw err;
@@ -126,7 +139,7 @@ async function openPostgresStore(databaseUrl: string, dataDir: string, options: 
     const engine = new PostgresEngine(sql, options.onFollowError);
     const ledgers = createPostgresRunLedgers(sql, instanceId(dataDir));
     const parts = { engine, ledgers, leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
-    return await assemble(parts, options, () => sql.end({ timeout: 5 }));
+    return await assemble(parts, options, { release: () => sql.end({ timeout: 5 }) });
   } catch (err) {
     await sql.end({ timeout: 1 });
     throw err;
