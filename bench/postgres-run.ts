@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Sql } from 'postgres';
 import type { RunCounts } from '../src/domain/newsletter.js';
+import { cpuOf, cpuSpent } from './process-cpu.js';
 import type { Report } from './report.js';
 import { runAddress } from './postgres-database.js';
 import type { ServiceProcess } from './service-process.js';
@@ -27,12 +28,16 @@ export interface RunFigures {
   missing: number;
   unexpected: number;
   counts?: RunCounts;
+  /** CPU time per digest: the service instances together, PostgreSQL's backends for this database, the sink. */
+  cpuMsPerDigest: { instances: number; postgres: number; sink: number };
 }
 
-/** Triggers a manual run on `trigger` and waits until the run is finished in the database. */
-export async function timeRun(sql: Sql, trigger: ServiceProcess, sink: SmtpSinkWorker, expected: number, report: Report, label: string): Promise<RunFigures> {
+/** Triggers a manual run on the first of `instances` and waits until the run is finished in the database. */
+export async function timeRun(sql: Sql, instances: ServiceProcess[], sink: SmtpSinkWorker, expected: number, report: Report, label: string): Promise<RunFigures> {
+  const trigger = instances[0]!;
   await sink.forget('digest');
   const before = new Set(await runIds(sql));
+  const cpuBefore = await cpuReadings(sql, instances, sink);
   const startedAt = performance.timeOrigin + performance.now();
   const answered = sendAsAdmin(`${trigger.url}/api/newsletter/runs`, 'POST');
   let failure: unknown;
@@ -60,6 +65,7 @@ export async function timeRun(sql: Sql, trigger: ServiceProcess, sink: SmtpSinkW
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   await answered;
+  const cpuAfter = await cpuReadings(sql, instances, sink);
   const digests = await sink.tally('digest', true);
   const arrivals = digests.arrivals ?? {};
   delete digests.arrivals;
@@ -75,11 +81,31 @@ export async function timeRun(sql: Sql, trigger: ServiceProcess, sink: SmtpSinkW
     missing,
     unexpected: Object.keys(arrivals).length - (expected - missing),
     ...(counts ? { counts } : {}),
+    cpuMsPerDigest: {
+      instances: cpuSpent(cpuBefore.instances, cpuAfter.instances) / digests.messages,
+      postgres: cpuSpent(cpuBefore.postgres, cpuAfter.postgres) / digests.messages,
+      sink: cpuSpent(cpuBefore.sink, cpuAfter.sink) / digests.messages,
+    },
   };
+}
+
+async function cpuReadings(sql: Sql, instances: ServiceProcess[], sink: SmtpSinkWorker) {
+  const backends = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+  return { instances: await cpuOf(instances.map((instance) => instance.pid)), postgres: await cpuOf(backends.map((row) => row.pid)), sink: await cpuOf(sink.pid ? [sink.pid] : []) };
 }
 
 async function runIds(sql: Sql): Promise<string[]> {
   return (await sql<{ id: string }[]>`select id from records where collection = 'runs'`).map((row) => row.id);
+}
+
+/**
+ * What the run's CPU cost would allow on this machine with nothing else running: each instance's
+ * event loop is one core at most, and all the processes share the machine's cores. On a busy
+ * machine the wall-clock rate only says how much of it the run got.
+ */
+export function cpuCeiling(run: RunFigures, instances: number, cores: number): number {
+  const { instances: service, postgres, sink } = run.cpuMsPerDigest;
+  return Math.min((instances * 1000) / service, (cores * 1000) / (service + postgres + sink));
 }
 
 /** One line for the report: wall time, the phases, the senders' shares, and the exactly-once check. */
@@ -92,6 +118,7 @@ export function describeRun(run: RunFigures): string {
   return (
     `trigger → last digest ${seconds(run.wallMs)} s (choosing + recording deliveries until the first digest ${seconds(run.startMs)} s; sending ${run.sendingRate.toFixed(0)} msg/s) · ` +
     `sent by ${senders} · ` +
+    `CPU per digest: instances ${run.cpuMsPerDigest.instances.toFixed(2)} ms, PostgreSQL ${run.cpuMsPerDigest.postgres.toFixed(2)} ms, sink ${run.cpuMsPerDigest.sink.toFixed(2)} ms · ` +
     (once
       ? `every subscriber of the run got exactly one digest (${run.digests.recipients.toLocaleString('en-US')})`
       : `NOT EXACTLY ONCE: ${run.digests.duplicated} got more than one (${run.digests.duplicatedExamples.join(', ')}), ${run.missing} got none, ${run.unexpected} outside the run got one`) +

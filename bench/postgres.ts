@@ -6,13 +6,14 @@
 // SMTP sink in its own process; article writes through the API, and how soon the other instance
 // serves them. The same subscribe and article figures on the embedded store at the same sizes,
 // unless BENCH_PG_LOWDB=0. The database is dropped at the end.
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { CONTENT_FILE, NEWSLETTER_FILE } from '../src/store/store.js';
 import { CATEGORIES } from './content.js';
 import { median, msSince, tempDir } from './fixtures.js';
 import { createBenchDatabase, fillDatabase, RUN_CATEGORIES } from './postgres-database.js';
-import { describeRun, timeRun, type RunFigures } from './postgres-run.js';
+import { cpuCeiling, describeRun, timeRun, type RunFigures } from './postgres-run.js';
 import type { Report } from './report.js';
 import { startService, type ServiceProcess } from './service-process.js';
 import { timeArticleWrites, timeSubscribes, type ArticleTimes, type SubscribeTimes } from './service-writes.js';
@@ -36,7 +37,6 @@ const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(val
 interface Writes {
   subscribes: SubscribeTimes;
   articles: ArticleTimes;
-  startMs: number;
 }
 
 /** The part: PostgreSQL, then (unless BENCH_PG_LOWDB=0) the embedded store at the same sizes. */
@@ -75,6 +75,7 @@ async function measurePostgres(report: Report, sink: SmtpSinkWorker): Promise<Wr
     const a = await instance('a');
     report.progress(`${part}: ${SUBSCRIBES} subscriptions at ${SUBSCRIBES_PER_SECOND}/s through instance a`);
     const subscribes = await timeSubscribes(a.url, sink, SUBSCRIBES, SUBSCRIBES_PER_SECOND, 'pg-new');
+    recordSubscribes(report, part, subscribes);
 
     const runs: RunFigures[] = [];
     for (const label of ['run with one instance', 'run with two instances']) {
@@ -82,18 +83,20 @@ async function measurePostgres(report: Report, sink: SmtpSinkWorker): Promise<Wr
       report.progress(`${part}: ${label}: ${NEW_ARTICLES_PER_RUN_CATEGORY} new articles in each run category, then POST /api/newsletter/runs on instance a`);
       const written = await timeArticleWrites(a.url, NEW_ARTICLES_PER_RUN_CATEGORY * RUN_CATEGORIES.length, RUN_CATEGORIES);
       if (written.failed) throw new Error(`bench: ${written.failed} articles for the run were not written`);
-      runs.push(await timeRun(sql, a, sink, RUN_SUBSCRIBERS, report, label));
+      runs.push(await timeRun(sql, services, sink, RUN_SUBSCRIBERS, report, label));
+      recordRun(report, runs.at(-1)!, runs.length);
     }
+    recordRunRatios(report, runs);
 
     report.progress(`${part}: ${ARTICLE_WRITES} article writes on instance a, each until instance b serves it`);
     const articles = await timeArticleWrites(a.url, ARTICLE_WRITES, CATEGORIES, services[1]!.url);
-    recordWrites(report, part, { subscribes, articles, startMs: a.startMs }, services[1]!.startMs);
-    recordRuns(report, runs);
+    recordArticles(report, part, articles);
+    recordStartup(report, part, a.startMs, services[1]!.startMs);
     for (const [name, service] of services.entries()) {
       const { warnings, tail } = service.problems();
       if (warnings) report.progress(`${part}: instance ${'ab'[name]} logged ${warnings} warnings or errors; its last lines:\n${tail.join('\n')}`);
     }
-    return { subscribes, articles, startMs: a.startMs };
+    return { subscribes, articles };
   } finally {
     for (const service of services) await service.stop();
     await sql.end();
@@ -112,18 +115,25 @@ async function measureEmbedded(report: Report, sink: SmtpSinkWorker): Promise<Wr
   const service = await startService(dataDir, { SMTP_URL: `${sink.url}&name=lowdb` });
   try {
     report.progress(`${part}: ${SUBSCRIBES} subscriptions at ${SUBSCRIBES_PER_SECOND}/s, then ${ARTICLE_WRITES} article writes`);
-    const writes = { subscribes: await timeSubscribes(service.url, sink, SUBSCRIBES, SUBSCRIBES_PER_SECOND, 'lowdb-new'), articles: await timeArticleWrites(service.url, ARTICLE_WRITES, CATEGORIES), startMs: service.startMs };
-    recordWrites(report, part, writes);
-    return writes;
+    recordStartup(report, part, service.startMs);
+    const subscribes = await timeSubscribes(service.url, sink, SUBSCRIBES, SUBSCRIBES_PER_SECOND, 'lowdb-new');
+    recordSubscribes(report, part, subscribes);
+    const articles = await timeArticleWrites(service.url, ARTICLE_WRITES, CATEGORIES);
+    recordArticles(report, part, articles);
+    return { subscribes, articles };
   } finally {
     await service.stop();
   }
 }
 
-function recordWrites(report: Report, part: string, { subscribes, articles, startMs }: Writes, secondStartMs?: number): void {
-  const seconds = (ms: number) => (ms / 1000).toFixed(1);
-  report.figure(part, 'service start-up (spawn → /healthz answers)', startMs / 1000, 's', secondStartMs === undefined ? 'node + tsx boot and the store loaded' : `instance a; instance b ${seconds(secondStartMs)} s, with a running`);
-  const failures = (times: { failed: number }) => (times.failed ? ` · ${times.failed} FAILED` : '');
+const failures = (times: { failed: number }) => (times.failed ? ` · ${times.failed} FAILED` : '');
+
+function recordStartup(report: Report, part: string, startMs: number, secondStartMs?: number): void {
+  const detail = secondStartMs === undefined ? 'node + tsx boot and the store loaded' : `instance a; instance b ${(secondStartMs / 1000).toFixed(1)} s, with a running`;
+  report.figure(part, 'service start-up (spawn → /healthz answers)', startMs / 1000, 's', detail);
+}
+
+function recordSubscribes(report: Report, part: string, subscribes: SubscribeTimes): void {
   report.figure(part, 'subscribe: POST /api/subscriptions answered (202), p99', p99(subscribes.answeredMs), 'ms', `p50 ${median(subscribes.answeredMs).toFixed(1)} ms · ${SUBSCRIBES} new addresses at ${SUBSCRIBES_PER_SECOND}/s, each from its own client address${failures(subscribes)}`);
   report.figure(
     part,
@@ -132,16 +142,26 @@ function recordWrites(report: Report, part: string, { subscribes, articles, star
     'ms',
     `p50 ${median(subscribes.confirmedMs).toFixed(1)} ms · the pending subscriber recorded, then the email rendered and sent` + (subscribes.missing ? ` · ${subscribes.missing} confirmations MISSING` : ''),
   );
+}
+
+function recordArticles(report: Report, part: string, articles: ArticleTimes): void {
   report.figure(part, 'article write: POST /api/articles answered (201), p99', p99(articles.answeredMs), 'ms', `p50 ${median(articles.answeredMs).toFixed(1)} ms · ${ARTICLE_WRITES} writes of ~1.5 KB, one after the other${failures(articles)}`);
   if (articles.visibleElsewhereMs.length) {
     report.figure(part, 'article written on instance a, served by instance b, p99', p99(articles.visibleElsewhereMs), 'ms', `p50 ${median(articles.visibleElsewhereMs).toFixed(1)} ms · from a's 201 until GET /api/articles/:id on b answers 200 (polled every 5 ms)`);
   }
 }
 
-function recordRuns(report: Report, [one, two]: RunFigures[]): void {
-  const part = `postgres run: ${count(RUN_SUBSCRIBERS)} of the ${count(SUBSCRIBERS)} subscribers due (BENCH_PG_RUN_SUBSCRIBERS) → SMTP sink in its own process`;
-  report.figure(part, 'newsletter run, one instance', one!.rate, 'messages/s', describeRun(one!));
-  report.figure(part, 'newsletter run, two instances (triggered on a, b joins)', two!.rate, 'messages/s', describeRun(two!));
+const RUN_PART = `postgres run: ${count(RUN_SUBSCRIBERS)} of the ${count(SUBSCRIBERS)} subscribers due (BENCH_PG_RUN_SUBSCRIBERS) → SMTP sink in its own process`;
+const CORES = availableParallelism();
+
+function recordRun(report: Report, run: RunFigures, instances: number): void {
+  const name = instances === 1 ? 'newsletter run, one instance' : 'newsletter run, two instances (triggered on a, b joins)';
+  const ceiling = ` · CPU-bound ceiling on an idle ${CORES}-core machine ≈ ${cpuCeiling(run, instances, CORES).toFixed(0)} msg/s (each instance ≤ 1 core, all processes ≤ ${CORES})`;
+  report.figure(RUN_PART, name, run.rate, 'messages/s', describeRun(run) + ceiling);
+}
+
+function recordRunRatios(report: Report, [one, two]: RunFigures[]): void {
   report.ratio('postgres run: two instances / one, messages/s (trigger → last digest)', two!.rate / one!.rate, { atLeast: 1.4 });
   report.ratio('postgres run: two instances / one, messages/s while sending', two!.sendingRate / one!.sendingRate);
+  report.ratio('postgres run: two instances / one, CPU-bound ceilings from the CPU per digest', cpuCeiling(two!, 2, CORES) / cpuCeiling(one!, 1, CORES));
 }

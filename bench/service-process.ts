@@ -24,6 +24,7 @@ const TAIL_LINES = 30;
 
 export interface ServiceProcess {
   url: string;
+  pid: number;
   /** From spawn to the first healthy /healthz (Node and tsx boot and the store's load included). */
   startMs: number;
   /** Warnings and errors the service logged so far, and the last lines of its output. */
@@ -60,6 +61,7 @@ export async function startService(dataDir: string, env: Record<string, string>)
   }
   return {
     url,
+    pid: child.pid!,
     startMs: msSince(started),
     problems: () => ({ warnings: output.warnings(), tail: output.tail() }),
     async stop() {

@@ -17,6 +17,8 @@ export interface SinkCount {
 export interface SmtpSinkWorker {
   /** For SMTP_URL: the sink has no usable certificate, so the client must not try STARTTLS. */
   url: string;
+  /** The sink's process id when it runs in a process of its own. */
+  pid?: number;
   /** Messages and bytes accepted since the sink started. */
   count(): Promise<SinkCount>;
   /** Messages of one kind (`digest`, `confirm`: the Message-ID's first word) since the last forget; `arrivals` adds each recipient's time. */
@@ -30,6 +32,7 @@ const WORKER_SCRIPT = new URL('./smtp-sink-worker.ts', import.meta.url);
 const CLOSE_TIMEOUT_MS = 5_000;
 
 interface Channel {
+  pid?: number;
   post(request: SinkRequest): void;
   onEvent(listener: (event: SinkEvent) => void): void;
   onError(listener: (err: Error) => void): void;
@@ -53,6 +56,7 @@ export function startSmtpSinkWorker(): Promise<SmtpSinkWorker> {
 export function startSmtpSinkProcess(): Promise<SmtpSinkWorker> {
   const child = fork(fileURLToPath(WORKER_SCRIPT), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return connect({
+    pid: child.pid!,
     post: (request) => void child.send(request),
     onEvent: (listener) => void child.on('message', listener),
     onError: (listener) => void child.once('error', listener),
@@ -83,6 +87,7 @@ async function connect(channel: Channel): Promise<SmtpSinkWorker> {
     });
   return {
     url: `smtp://127.0.0.1:${port}/?ignoreTLS=true`,
+    ...(channel.pid ? { pid: channel.pid } : {}),
     count: async () => {
       const { messages, bytes } = await ask<Extract<SinkEvent, { type: 'count' }>>((id) => ({ type: 'count', id }));
       return { messages, bytes };
