@@ -9,6 +9,7 @@ import { benchHostileInput } from './hostile.js';
 import { benchIngest } from './ingest.js';
 import { benchNewsletter } from './newsletter.js';
 import { benchNewsletterRhythms } from './newsletter-rhythms.js';
+import { benchPostgres } from './postgres.js';
 import { createReport, type BenchPart } from './report.js';
 import { benchStoreGrowth, benchStoreHuge } from './store-growth.js';
 import { benchStartup, benchWrites } from './store-scale.js';
@@ -26,6 +27,7 @@ const PARTS: BenchPart[] = [
   benchStoreHuge, // 9: a store past 512 MB in the previous layout (only with BENCH_STORE_HUGE_ARTICLES)
   benchWebSub, // 10: pushing a new article to 1,000 WebSub subscribers, and the feed's req/s meanwhile
   benchIngest, // 11: 200 sources × 50 items from a loopback upstream: first cycle items/s, second cycle all 304, memory
+  benchPostgres, // 12: PostgreSQL at 1,000,000 subscribers: subscribe, a run with one and two instances, article writes; lowdb beside it
 ];
 
 /** The parts named on the command line (by a word of their function name), or all of them. */

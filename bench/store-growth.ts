@@ -238,7 +238,7 @@ function fetchStatus(url: string, agent: Agent): Promise<number> {
 }
 
 /** A content file of `count` articles: a record per line (this version), or one line (the previous one). */
-async function writeContentFile(file: string, count: number, layout: 'records' | 'one line'): Promise<void> {
+export async function writeContentFile(file: string, count: number, layout: 'records' | 'one line'): Promise<void> {
   const random = seededRandom(count);
   const pool = createParagraphPool(7);
   const step = (3 * 365 * 24 * 3600 * 1000) / Math.max(1, count);
@@ -261,7 +261,7 @@ async function writeContentFile(file: string, count: number, layout: 'records' |
 }
 
 /** A newsletter file of `count` confirmed subscribers, in id order as the store writes it. */
-async function writeSubscribersFile(file: string, count: number): Promise<void> {
+export async function writeSubscribersFile(file: string, count: number): Promise<void> {
   const random = seededRandom(count + 1);
   const handle = await open(file, 'w', 0o600);
   const at = new Date(NOW - 30 * 24 * 3600 * 1000).toISOString();
