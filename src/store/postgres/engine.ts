@@ -1,18 +1,15 @@
 // The PostgreSQL engine under the repositories: the same collections in memory as the embedded
-// engine, with the database as the durable, shared copy. A commit is one transaction (commits
-// that arrive meanwhile go together, as in the journal): it takes the commit lock, reads what
-// other instances committed since this one last looked, writes its records, and appends the
-// keys it changed to the change log with the next sequence number, then NOTIFY. Every instance
+// engine, with the database as the durable, shared copy. A commit is one statement, so one
+// transaction (commits that arrive meanwhile go together, as in the journal): it takes the commit
+// lock, reads what other instances committed since this one last looked, writes its records, and
+// appends the keys it changed to the change log with the next sequence number, then NOTIFY. Every instance
 // applies the log in sequence order, so each one's memory goes through the same states; a
 // notification only says "look", so a lost one is made up by the next look.
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import type { Collection, Engine, RecordChange } from '../collections.js';
 import { AddressTakenError, refuseWhenMemoryFull } from '../collections.js';
-import { migrate } from './migrations.js';
+import { CHANGES_CHANNEL, migrate } from './migrations.js';
 
-/** Commits are serialised by this advisory lock, so sequence numbers follow commit order. */
-const COMMIT_LOCK = 0x6e6f74697b;
-export const CHANGES_CHANNEL = 'notiziario_changes';
 /** Records read per round trip when an instance starts. */
 const LOAD_BATCH = 5000;
 /** The change log is trimmed of entries older than this (an instance further behind restarts). */
@@ -150,31 +147,24 @@ export class PostgresEngine implements Engine {
     const puts = [...last.values()].filter((change) => change.record !== undefined);
     const deletions = [...last.values()].filter((change) => change.record === undefined).map(({ collection, id }) => ({ collection, id }));
     const keys = [...last.values()].map(({ collection, id }) => ({ collection, id }));
-    const trim = ++this.commits % TRIM_EVERY_COMMITS === 0;
-    const { missed, seq } = await this.sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(${COMMIT_LOCK})`;
-      const missed = await this.changedSince(tx);
-      if (puts.length) {
-        await tx`insert into records (collection, id, record)
-                 select collection, id, record from jsonb_to_recordset(${tx.json(puts as never)}) as x(collection text, id text, record jsonb)
-                 on conflict (collection, id) do update set record = excluded.record`;
-      }
-      if (deletions.length) {
-        await tx`delete from records r using jsonb_to_recordset(${tx.json(deletions)}) as k(collection text, id text)
-                 where r.collection = k.collection and r.id = k.id`;
-      }
-      const [entry] = await tx<{ seq: string }[]>`insert into changes (seq, keys) values ((select coalesce(max(seq), 0) + 1 from changes), ${tx.json(keys)}) returning seq::text`;
-      await tx`select pg_notify(${CHANGES_CHANNEL}, ${entry!.seq})`;
-      if (trim) await tx`delete from changes where seq in (select seq from changes order by seq limit ${TRIM_EVERY_COMMITS * 10}) and at < now() - make_interval(hours => ${CHANGE_LOG_HOURS}) and seq < ${entry!.seq}::bigint`;
-      return { missed, seq: Number(entry!.seq) };
-    });
-    this.applyRows(missed);
+    // One statement, so one transaction: see notiziario_commit in migrations.ts. Its last row is this commit's own number.
+    const rows = await this.sql<ChangedRow[]>`select seq::text as seq, collection, id, record
+      from notiziario_commit(${this.lastSeq}, ${this.sql.json(puts as never)}, ${this.sql.json(deletions)}, ${this.sql.json(keys)})`;
+    const seq = Number(rows.pop()!.seq);
+    this.applyRows(rows);
     this.apply(changes, seq);
+    if (++this.commits % TRIM_EVERY_COMMITS === 0) await this.trimLog(seq);
+  }
+
+  /** The change log keeps CHANGE_LOG_HOURS, trimmed a bounded slice at a time. */
+  private async trimLog(seq: number): Promise<void> {
+    await this.sql`delete from changes where seq in (select seq from changes order by seq limit ${TRIM_EVERY_COMMITS * 10})
+                   and at < now() - make_interval(hours => ${CHANGE_LOG_HOURS}) and seq < ${seq}`;
   }
 
   /** The records changed after what this instance has applied, as they are now, in sequence order. */
-  private changedSince(tx: Sql | TransactionSql = this.sql) {
-    return tx<ChangedRow[]>`select c.seq::text as seq, k.collection, k.id, r.record
+  private changedSince() {
+    return this.sql<ChangedRow[]>`select c.seq::text as seq, k.collection, k.id, r.record
               from changes c cross join lateral jsonb_to_recordset(c.keys) as k(collection text, id text)
               left join records r on r.collection = k.collection and r.id = k.id
               where c.seq > ${this.lastSeq} order by c.seq`;

@@ -5,6 +5,10 @@ import type { Sql } from 'postgres';
 
 /** Taken while migrating (a number of our own: "notiz" in ASCII). */
 const MIGRATION_LOCK = 0x6e6f74697a;
+/** Commits are serialised by this advisory lock, so sequence numbers follow commit order. */
+export const COMMIT_LOCK = 0x6e6f74697b;
+/** NOTIFY'd with the sequence number of every commit. */
+export const CHANGES_CHANNEL = 'notiziario_changes';
 
 const STEPS: readonly string[] = [
   // 1: every repository's records (JSON, as the embedded store keeps them) in insertion order;
@@ -43,6 +47,31 @@ const STEPS: readonly string[] = [
      hits integer not null,
      reset_at timestamptz not null
    );`,
+  // 2: a commit in one round trip: a function that takes the commit lock, returns what other
+  // instances committed since `after_seq`, writes the records, and logs and announces the keys
+  // (seven round trips before, each one more wait on a busy machine).
+  `create function notiziario_commit(after_seq bigint, puts jsonb, deletions jsonb, changed jsonb)
+   returns table (seq bigint, collection text, id text, record jsonb)
+   language plpgsql as $$
+   #variable_conflict use_column
+   declare next_seq bigint;
+   begin
+     perform pg_advisory_xact_lock(${COMMIT_LOCK});
+     return query
+       select c.seq, k.collection, k.id, r.record
+       from changes c cross join lateral jsonb_to_recordset(c.keys) as k(collection text, id text)
+       left join records r on r.collection = k.collection and r.id = k.id
+       where c.seq > after_seq order by c.seq;
+     insert into records (collection, id, record)
+       select x.collection, x.id, x.record from jsonb_to_recordset(puts) as x(collection text, id text, record jsonb)
+       on conflict (collection, id) do update set record = excluded.record;
+     delete from records r using jsonb_to_recordset(deletions) as k(collection text, id text)
+       where r.collection = k.collection and r.id = k.id;
+     select coalesce(max(changes.seq), 0) + 1 into next_seq from changes;
+     insert into changes (seq, keys) values (next_seq, changed);
+     perform pg_notify('${CHANGES_CHANNEL}', next_seq::text);
+     return query select next_seq, null::text, null::text, null::jsonb;
+   end $$;`,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;
