@@ -106,8 +106,9 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     }
   }
 
-  function unindex(article: ArticleRecord): void {
-    byId.delete(article.id);
+  /** `replaced`: the id keeps its place in byId, which a compaction may be reading (engine.ts). */
+  function unindex(article: ArticleRecord, replaced = false): void {
+    if (!replaced) byId.delete(article.id);
     bySlug.delete(article.slug);
     if (article.source) bySource.get(article.source.id)?.delete(article.source.item);
     if (!indexed) return;
@@ -134,7 +135,7 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
     indexed = true;
   }
 
-  const collection = <R>(name: string, put: (record: R) => void, remove: (id: string) => void, records: () => R[]): Collection<R> => ({ name, put, delete: remove, records });
+  const collection = <R>(name: string, put: (record: R) => void, remove: (id: string) => void, records: () => Iterable<R>): Collection<R> => ({ name, put, delete: remove, records });
   engine.register(
     collection<Category>(
       'categories',
@@ -156,14 +157,14 @@ export function createArticleStore(engine: StoreEngine): ArticleRepository {
       'articles',
       (article) => {
         const before = byId.get(article.id);
-        if (before) unindex(before);
+        if (before) unindex(before, true);
         index(article);
       },
       (id) => {
         const before = byId.get(id);
         if (before) unindex(before);
       },
-      () => [...byId.values()],
+      () => byId.values(),
     ),
   );
 

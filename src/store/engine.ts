@@ -2,6 +2,12 @@
 // journal (group fsync) and applied only once it is durable, and the snapshot files brought up
 // to date in the background (compaction). A change costs its own size; a snapshot is written a
 // record at a time; a start reads the snapshots and replays what the journal holds beyond them.
+//
+// A snapshot is fuzzy: it names journal entry S, and is then written from the live records while
+// changes go on, so each record in it is as it was at S or as a later acknowledged change left
+// it. Replaying the entries after S at start makes it exact, because every entry holds whole
+// records (a put or a deletion), which give the same result applied once or twice. So taking a
+// snapshot costs nothing at S: no copy of a million records while the event loop waits.
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -23,8 +29,11 @@ export interface Collection<R = unknown> {
   /** Adds or replaces a record (frozen: nobody changes it in place). */
   put(record: R): void;
   delete(id: string): void;
-  /** Every record as it is now, in the order the snapshot should list them (a copy). */
-  records(): readonly R[];
+  /**
+   * Every record, in the order the snapshot should list them: a copy, or a live iterator (of a
+   * Map, whose iterators survive changes) that the engine reads in slices while changes go on.
+   */
+  records(): Iterable<R>;
 }
 
 /** One snapshot file: its name, its schema version, and the collections it holds, in order. */
@@ -210,7 +219,8 @@ export class StoreEngine {
     const current = this.segment;
     const plan = await this.journal.rotate(this.segmentPath(current), (seq) => ({
       seq,
-      // Taken at one instant, between two journal entries: the files hold exactly up to `seq`.
+      // Named at one instant, between two journal entries: the files hold at least everything up
+      // to `seq`, and the journal from `seq` on is kept (see the top of this file).
       dumps: this.snapshots
         .filter((snapshot) => snapshot.outdated || snapshot.changedSeq > snapshot.coveredSeq)
         .map((snapshot) => ({ snapshot, arrays: Object.fromEntries(snapshot.collections.map((name) => [name, this.collections.get(name)?.collection.records() ?? []])) })),

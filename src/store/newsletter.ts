@@ -88,7 +88,7 @@ export function createNewsletterStore(engine: StoreEngine, ledgers: RunLedgers):
     schedule.delete(id);
     deferred.delete(id);
   };
-  engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.all() });
+  engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.live() });
   engine.register({ name: 'runs', put: (record) => void runs.set((record as RunRecord).id, record as RunRecord), delete: (id) => void runs.delete(id), records: () => [...runs.values()] });
 
   const subscriberChange = (record: SubscriberRecord): RecordChange => ({ collection: 'subscribers', id: record.id, record });
