@@ -89,6 +89,8 @@ export class StoreEngine {
   private journal!: Journal;
   private segment = 0;
   private compacting: Promise<void> | undefined;
+  /** The compaction waiting for the one under way: it serves every caller until it starts. */
+  private queuedCompaction: Promise<void> | undefined;
   private compactionError: unknown;
   /** True when the store files did not exist before this start. */
   created = false;
@@ -144,10 +146,18 @@ export class StoreEngine {
 
   /**
    * Writes every snapshot that the journal has changed, then deletes the journal files they
-   * now cover. Runs in the background; a second call during one waits for it and runs again.
+   * now cover. Runs in the background; a call during one gets the next, which starts after it
+   * (one for all such calls: ten erasures at once cost two compactions, not ten).
    */
   compact(): Promise<void> {
-    const run = (this.compacting ?? Promise.resolve()).catch(() => undefined).then(() => this.writeSnapshots());
+    if (this.queuedCompaction) return this.queuedCompaction;
+    const previous = this.compacting;
+    const run = (previous ?? Promise.resolve()).catch(() => undefined).then(() => {
+      // Started: what is acknowledged from now on may come after its journal entry, so a later
+      // call queues the next compaction.
+      if (this.queuedCompaction === tracked) this.queuedCompaction = undefined;
+      return this.writeSnapshots();
+    });
     const tracked = run.then(
       () => void (this.compactionError = undefined),
       (err: unknown) => {
@@ -156,6 +166,7 @@ export class StoreEngine {
       },
     );
     this.compacting = tracked;
+    if (previous) this.queuedCompaction = tracked;
     void tracked
       .catch(() => undefined)
       .finally(() => {

@@ -154,7 +154,8 @@ describe('store: journal and snapshots', () => {
     }
   });
 
-  it('a compaction that reads the records while they change ends, at the next start, in exactly the acknowledged state', async () => {
+  it('a compaction that reads the records while they change ends, at the next start, in exactly the acknowledged state', async function () {
+    this.timeout(60_000);
     const dir = await dataDir();
     const store = await openStore(dir);
     // Enough subscribers that writing them takes several turns of the event loop.
@@ -182,6 +183,25 @@ describe('store: journal and snapshots', () => {
       assert.equal(reopened.newsletter.subscriberById('sub-10001'), undefined);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it('compactions asked for while one runs share the next one', async () => {
+    const dir = await dataDir();
+    const store = await openStore(dir);
+    try {
+      await store.newsletter.saveSubscribers([subscriberRecord('sub-1', 'one@example.org'), subscriberRecord('sub-2', 'two@example.org')]);
+      await Promise.all([store.newsletter.updateSubscriber('sub-1', { email: '', status: 'erased' }), store.newsletter.updateSubscriber('sub-2', { email: '', status: 'erased' })]);
+      // A compaction under way, then two erasures asking for one each.
+      const running = store.compact();
+      const [first, second] = [store.compact(), store.compact()];
+      assert.equal(second, first, 'one compaction for both');
+      assert.notEqual(first, running);
+      await second;
+      const text = await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8');
+      assert.ok(!text.includes('one@example.org') && !text.includes('two@example.org'), 'both erasures are in the file');
+    } finally {
+      await store.close();
     }
   });
 
