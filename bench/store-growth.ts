@@ -217,15 +217,36 @@ async function measureArticleWrites(report: Report, part: string, ctx: AppContex
   report.figure(part, 'article write acknowledged + its feed re-rendered, p99', p99(times), 'ms', `${ARTICLE_WRITES} writes, one after the other`);
 }
 
-/** A compaction of the whole store (what the journal triggers past 64 MB), and the event loop meanwhile. */
+/**
+ * A compaction of the whole store (what the journal triggers past 64 MB, and what an erasure
+ * asks for), and the event loop meanwhile: the longest block, the longest GC pause among them,
+ * and the CPU time of this thread, which tells the store's own blocks from waits for a busy machine.
+ */
 async function measureCompaction(report: Report, part: string, ctx: AppContext): Promise<void> {
+  // A change first, so that every snapshot is written again.
+  await ctx.store.newsletter.updateSubscriber(ctx.store.newsletter.allSubscribers()[0]!.id, { name: 'Compattata' });
   const delay = monitorEventLoopDelay({ resolution: 5 });
+  let longestGcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   delay.enable();
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await ctx.store.compact();
   const ms = msSince(start);
+  const { user, system } = process.cpuUsage(cpu);
   delay.disable();
-  report.figure(part, 'compaction (both snapshots rewritten), in the background', ms / 1000, 's', `event loop blocked up to ${(delay.max / 1e6).toFixed(0)} ms meanwhile`);
+  gc.disconnect();
+  report.figure(
+    part,
+    'compaction (snapshots rewritten), in the background',
+    ms / 1000,
+    's',
+    `event loop blocked up to ${(delay.max / 1e6).toFixed(0)} ms meanwhile (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms), longest GC pause ${longestGcMs.toFixed(0)} ms · ` +
+      `CPU ${((user + system) / 1e6).toFixed(1)} s (process) · load average ${loadavg()[0]!.toFixed(1)}`,
+  );
 }
 
 function fetchStatus(url: string, agent: Agent): Promise<number> {
