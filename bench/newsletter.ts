@@ -1,7 +1,8 @@
 // Newsletter part: a real run (ctx.newsletter.run) for 10,000 confirmed subscribers over 6
 // categories, sent to a loopback SMTP sink in a worker thread, against nodemailer alone sending
-// as many pre-rendered messages of the same size through a pool with the same options and the
-// same number of sends in flight. Also: MJML compiles per run, ledger writes, newsletter.json size.
+// pre-rendered messages of the same size through a pool with the same options and the same
+// number of sends in flight (at most BASELINE_MESSAGES of them: rates are compared). Also: the
+// service's CPU per message, memory sampled during the run, MJML compiles, ledger writes.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -27,6 +28,11 @@ import { SENDS_IN_FLIGHT } from '../src/newsletter/run-newsletter.js';
 
 /** BENCH_SUBSCRIBERS makes the part smaller (or larger) for a quick look; the default is the reference. */
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS) || 10_000;
+/** nodemailer alone sends at most this many messages: its rate is steady long before a million. */
+const BASELINE_MESSAGES = Math.min(SUBSCRIBERS, 100_000);
+const IMPORT_PER_CALL = 100_000;
+/** How often the process's memory is sampled during a measurement. */
+const MEMORY_SAMPLE_MS = 1_000;
 const NEW_ARTICLES_PER_CATEGORY = 3;
 const SEED = 6_063;
 /** A fixed clock: subscribers imported at T, articles published at T+1 min, the run at T+2 min. */
@@ -50,6 +56,8 @@ export interface Timing {
   maxDelayMs: number;
   /** CPU time of the sending thread (the sink runs in another thread). */
   cpuMs: number;
+  /** RSS at the start, its peak and at the end, sampled every MEMORY_SAMPLE_MS (bytes). */
+  rss: { start: number; peak: number; end: number };
 }
 
 interface RunTiming extends Timing {
@@ -82,12 +90,12 @@ export async function benchNewsletter(report: Report): Promise<void> {
     const runs: RunTiming[] = [];
     const baselines: Timing[] = [];
     const baseline = async (label: string) => {
-      report.progress(`newsletter: ${label}, ${SUBSCRIBERS.toLocaleString('en-US')} pre-rendered messages`);
+      report.progress(`newsletter: ${label}, ${recipients.length.toLocaleString('en-US')} pre-rendered messages`);
       baselines.push(await measure(sink, () => sendBaseline(first.ctx, sample.mail, recipients)));
     };
     try {
       sample = await typicalMessage(first.ctx);
-      recipients = first.ctx.store.newsletter.allSubscribers().map((s) => toAddress(s));
+      recipients = first.ctx.store.newsletter.allSubscribers().slice(0, BASELINE_MESSAGES).map((s) => toAddress(s));
       runs.push(await measureRun(report, sink, ledger, first, 'run 1'));
     } finally {
       await closeContext(first.ctx);
@@ -140,6 +148,7 @@ function record(report: Report, runs: RunTiming[], baselines: Timing[], sample: 
     baseRate,
     'messages/s',
     `runs ${each(baselines, (t) => rate(t).toFixed(0))} msg/s · ${common(baselines)} · ` +
+      (BASELINE_MESSAGES < SUBSCRIBERS ? `to the first ${BASELINE_MESSAGES.toLocaleString('en-US')} subscribers only (rates compared) · ` : '') +
       `the median-size digest (${kb(sample.bytes)} KB html+text; run digests ${kb(sample.meanBytes)} KB on average)`,
   );
   report.figure(
@@ -156,7 +165,7 @@ function record(report: Report, runs: RunTiming[], baselines: Timing[], sample: 
     'MJML compiles per run',
     mean(runs.map((r) => r.compiles)),
     'compiles',
-    `runs ${runs.map((r) => r.compiles).join(' & ')} · ${sample.distinctDigests} distinct digests among ${SUBSCRIBERS.toLocaleString('en-US')} subscribers`,
+    `runs ${runs.map((r) => r.compiles).join(' & ')} · ${sample.distinctDigests} distinct digests among the first ${BASELINE_MESSAGES.toLocaleString('en-US')} subscribers`,
   );
   report.figure(
     PART,
@@ -167,6 +176,14 @@ function record(report: Report, runs: RunTiming[], baselines: Timing[], sample: 
       `${runs.map((r) => (r.ledgerWriteMs / r.ledgerWrites).toFixed(1)).join(' & ')} ms per write (append, fsync) · ` +
       `writing ${runs.map((r) => `${((r.ledgerWriteMs / r.ms) * 100).toFixed(0)}%`).join(' & ')} of the run's wall time · ` +
       `${runs.map((r) => ((2 * r.sent) / r.ledgerWrites).toFixed(1)).join(' & ')} delivery updates per write`,
+  );
+  report.figure(
+    PART,
+    'memory during the run (RSS, peak)',
+    mean(runs.map((r) => r.rss.peak)) / 1024 / 1024,
+    'MB',
+    `runs start / peak / end ${each(runs, (t) => `${mb(t.rss.start)} / ${mb(t.rss.peak)} / ${mb(t.rss.end)}`)} MB, sampled every ${MEMORY_SAMPLE_MS / 1000} s · ` +
+      `the whole benchmark process: the store's subscribers and the run's deliveries in memory, the sink in a worker thread`,
   );
   report.figure(PART, 'newsletter.json after the run', mean(runs.map((r) => r.fileBytes)) / 1024 / 1024, 'MB', `${SUBSCRIBERS.toLocaleString('en-US')} subscribers + one run's deliveries`);
   report.ratio(`newsletter: run / nodemailer alone messages/s`, runRate / baseRate, { atLeast: 0.8 });
@@ -192,8 +209,12 @@ async function prepare(smtpUrl: string): Promise<Prepared> {
   // Yesterday's articles create the categories; they are older than every watermark.
   for (const category of CATEGORIES) await article(category);
   now = T;
-  const imported = await importSubscribers(ctx, subscriberList(random));
-  if (imported.imported !== SUBSCRIBERS) throw new Error(`bench: imported ${imported.imported} subscribers: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+  const list = subscriberList(random);
+  // As the API takes them: at most 100,000 per call.
+  for (let start = 0; start < list.length; start += IMPORT_PER_CALL) {
+    const imported = await importSubscribers(ctx, list.slice(start, start + IMPORT_PER_CALL));
+    if (imported.errors.length) throw new Error(`bench: import refused subscribers: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+  }
   now = T + MINUTE;
   for (const category of CATEGORIES) for (let n = 0; n < NEW_ARTICLES_PER_CATEGORY; n += 1) await article(category);
   now = T + 2 * MINUTE;
@@ -256,7 +277,7 @@ async function typicalMessage(ctx: AppContext): Promise<Sample> {
   const { articles } = ctx.store;
   const sized: { subscriber: SubscriberRecord; bytes: number }[] = [];
   const cpuBefore = await mainThreadCpuMs();
-  for (const subscriber of ctx.store.newsletter.allSubscribers()) {
+  for (const subscriber of ctx.store.newsletter.allSubscribers().slice(0, BASELINE_MESSAGES)) {
     const chosen = articles.listDueSince(subscriber.categories, now, new Date(subscriber.watermark!));
     const template = await renderer.digest(groupDigest(chosen, subscriber.categories.flatMap((slug) => articles.category(slug) ?? [])));
     sized.push({ subscriber, bytes: templateLength(template) });
@@ -307,14 +328,23 @@ export async function measure(sink: SmtpSinkWorker, work: () => Promise<void>): 
   const loop = performance.eventLoopUtilization();
   const start = process.hrtime.bigint();
   const cpuBefore = await mainThreadCpuMs();
-  await work();
+  const rss = { start: process.memoryUsage.rss(), peak: 0, end: 0 };
+  rss.peak = rss.start;
+  const sampler = setInterval(() => void (rss.peak = Math.max(rss.peak, process.memoryUsage.rss())), MEMORY_SAMPLE_MS);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
   const cpuMs = (await mainThreadCpuMs()) - cpuBefore;
   const ms = msSince(start);
   const elu = performance.eventLoopUtilization(loop).utilization;
   delay.disable();
+  rss.end = process.memoryUsage.rss();
+  rss.peak = Math.max(rss.peak, rss.end);
   // Each send resolved on the sink's 250, which it gives after counting: the count is complete.
   const after = await sink.count();
-  return { ms, received: { messages: after.messages - before.messages, bytes: after.bytes - before.bytes }, elu, maxDelayMs: delay.max / 1e6, cpuMs };
+  return { ms, received: { messages: after.messages - before.messages, bytes: after.bytes - before.bytes }, elu, maxDelayMs: delay.max / 1e6, cpuMs, rss };
 }
 
 interface LedgerCounter {
@@ -361,3 +391,4 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);

@@ -1,7 +1,8 @@
 // `npm run bench`: runs every part in order and prints figures and ratios. It measures and
 // reports; it never fails on a ratio (targets are printed beside the measured values).
 // A part is a `(report) => Promise<void>`: to add one, write it in its own module and list it below.
-// `npm run bench -- build startup` runs only the parts whose function name contains a given word.
+// `npm run bench -- build startup` runs only the parts whose function name contains a given word
+// (`npm run bench -- benchNewsletter`: the part of that exact name alone).
 import { availableParallelism, loadavg } from 'node:os';
 import { benchFeedBuild, benchFeedServing } from './feeds.js';
 import { removeTempDirs } from './fixtures.js';
@@ -30,10 +31,15 @@ const PARTS: BenchPart[] = [
   benchPostgres, // 12: PostgreSQL at 1,000,000 subscribers: subscribe, a run with one and two instances, article writes; lowdb beside it
 ];
 
-/** The parts named on the command line (by a word of their function name), or all of them. */
+/**
+ * The parts named on the command line (by a word of their function name, or by the whole name:
+ * `benchNewsletter` runs that part alone, `newsletter` both newsletter parts), or all of them.
+ */
 function selectedParts(words: string[]): BenchPart[] {
   if (words.length === 0) return PARTS;
-  return PARTS.filter((part) => words.some((word) => part.name.toLowerCase().includes(word.toLowerCase())));
+  const names = PARTS.map((part) => part.name.toLowerCase());
+  const matches = (name: string, word: string) => (names.includes(word) ? name === word : name.includes(word));
+  return PARTS.filter((part) => words.some((word) => matches(part.name.toLowerCase(), word.toLowerCase())));
 }
 
 async function main(): Promise<void> {

@@ -3,9 +3,12 @@
 // changes per second arrive, an article write (p99), start-up to the first feed against
 // JSON.parse of the same files, and memory per subscriber and per article.
 // Sizes: BENCH_STORE_SUBSCRIBERS (default "1000,100000"), BENCH_STORE_ARTICLES (default 100000).
+// BENCH_STORE_SKIP_STARTUP=1 leaves out the start-up figures (four child processes per size: on a
+// busy machine they take longer than the rest).
 // The huge-store part (benchStoreHuge) runs only when BENCH_STORE_HUGE_ARTICLES is set, e.g.
 // 500000: a store in the previous version's one-line layout, past 512 MB, started twice.
 import { Agent as HttpAgent, get, type Agent } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -42,7 +45,7 @@ export async function benchStoreGrowth(report: Report): Promise<void> {
     const dataDir = await tempDir(`growth-${subscribers}`);
     await writeContentFile(path.join(dataDir, CONTENT_FILE), articles, 'records');
     await writeSubscribersFile(path.join(dataDir, NEWSLETTER_FILE), subscribers);
-    await measureStartup(report, part, dataDir, subscribers, articles);
+    if (!process.env.BENCH_STORE_SKIP_STARTUP) await measureStartup(report, part, dataDir, subscribers, articles);
     report.progress(`${part}: subscriber changes, feeds and article writes`);
     const ctx = await openBenchContext(dataDir);
     try {
@@ -143,10 +146,13 @@ async function measureChanges(report: Report, part: string, ctx: AppContext): Pr
     for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
   });
   let mixed: Awaited<ReturnType<typeof subscriberChanges>>;
+  let onCpu: () => number;
+  let longestOnCpuMs = 0;
   try {
     await fetchStatus(feedUrl, agent); // the feed is cached from here on
     gc.observe({ entryTypes: ['gc'] });
     delay.enable();
+    onCpu = watchOnCpuStretches();
     let polling = true;
     const reader = (async () => {
       while (polling) {
@@ -159,6 +165,7 @@ async function measureChanges(report: Report, part: string, ctx: AppContext): Pr
     polling = false;
     await reader;
     delay.disable();
+    longestOnCpuMs = onCpu();
   } finally {
     gc.disconnect();
     agent.destroy();
@@ -166,7 +173,7 @@ async function measureChanges(report: Report, part: string, ctx: AppContext): Pr
   }
   const mixedAcks = Object.values(mixed.acks).flat();
   report.figure(part, 'cached category feed during 50 changes/s, p99', p99(feedMs), 'ms', `${feedMs.length} requests back to back · the changes' p99 meanwhile ${p99(mixedAcks).toFixed(0)} ms`);
-  report.figure(part, 'longest event-loop block during 50 changes/s', delay.max / 1e6, 'ms', `longest GC pause meanwhile ${longestGcMs.toFixed(0)} ms · load average ${loadavg()[0]!.toFixed(1)}`);
+  report.figure(part, 'longest event-loop block during 50 changes/s', delay.max / 1e6, 'ms', `of which on a CPU at most ${longestOnCpuMs.toFixed(0)} ms · longest GC pause meanwhile ${longestGcMs.toFixed(0)} ms · load average ${loadavg()[0]!.toFixed(1)}`);
 }
 
 /** CHANGES_PER_SECOND × CHANGE_SECONDS changes, people numbered from `first / 4`. */
@@ -217,15 +224,58 @@ async function measureArticleWrites(report: Report, part: string, ctx: AppContex
   report.figure(part, 'article write acknowledged + its feed re-rendered, p99', p99(times), 'ms', `${ARTICLE_WRITES} writes, one after the other`);
 }
 
-/** A compaction of the whole store (what the journal triggers past 64 MB), and the event loop meanwhile. */
+/**
+ * A compaction of the whole store (what the journal triggers past 64 MB, and what an erasure
+ * asks for), and the event loop meanwhile: the longest block, the longest GC pause among them,
+ * and the CPU time of this thread, which tells the store's own blocks from waits for a busy machine.
+ */
 async function measureCompaction(report: Report, part: string, ctx: AppContext): Promise<void> {
+  // A change first, so that every snapshot is written again.
+  await ctx.store.newsletter.updateSubscriber(ctx.store.newsletter.allSubscribers()[0]!.id, { name: 'Compattata' });
   const delay = monitorEventLoopDelay({ resolution: 5 });
+  let longestGcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   delay.enable();
+  const onCpu = watchOnCpuStretches();
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await ctx.store.compact();
   const ms = msSince(start);
+  const { user, system } = process.cpuUsage(cpu);
+  const longestOnCpuMs = onCpu();
   delay.disable();
-  report.figure(part, 'compaction (both snapshots rewritten), in the background', ms / 1000, 's', `event loop blocked up to ${(delay.max / 1e6).toFixed(0)} ms meanwhile`);
+  gc.disconnect();
+  report.figure(
+    part,
+    'compaction (snapshots rewritten), in the background',
+    ms / 1000,
+    's',
+    `event loop blocked up to ${(delay.max / 1e6).toFixed(0)} ms meanwhile (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms), of which on a CPU at most ${longestOnCpuMs.toFixed(0)} ms; longest GC pause ${longestGcMs.toFixed(0)} ms · ` +
+      `CPU ${((user + system) / 1e6).toFixed(1)} s (process) · load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+}
+
+/**
+ * Watches the main thread until the returned function is called, which gives the longest time
+ * it spent on a CPU between two ticks of a 5 ms timer: the event loop's longest block by its own
+ * work (GC included), which waits for a CPU on a busy machine do not lengthen (Linux schedstat).
+ */
+function watchOnCpuStretches(): () => number {
+  const onCpuMs = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  let last = onCpuMs();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = onCpuMs();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  return () => {
+    clearInterval(timer);
+    return longest;
+  };
 }
 
 function fetchStatus(url: string, agent: Agent): Promise<number> {

@@ -14,6 +14,7 @@ import { isPermanentFailure } from '../mail/mailer.js';
 import { findDueDigests, rescheduleAfter, type DueSubscriber } from './due-digests.js';
 import { messageIdFor } from './message-id.js';
 import { personalizeMessage } from './render-email.js';
+import { claimDeliveries, createTrailingWrites, forEachConcurrently, type TrailingWrites } from './run-workers.js';
 import { allCategorySlugs } from './categories.js';
 import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
 
@@ -58,6 +59,8 @@ interface RunScope {
   /** Every visible category, for subscribers who follow them all. */
   allSlugs: string[];
   greeting: (name?: string) => string;
+  /** The "sent" records, which the run does not wait for (see deliver). */
+  trailing: TrailingWrites;
 }
 
 /** At start, immediate subscribers are looked at for articles of the last day that they lack. */
@@ -73,6 +76,7 @@ export function createNewsletterJob(ctx: NewsletterDeps): NewsletterJob {
     shouldStop: () => stopping,
     allSlugs: allCategorySlugs(ctx),
     greeting: EMAIL_TEXT[languageOf(ctx.config.siteLanguage)].greeting,
+    trailing: createTrailingWrites(),
   });
 
   // Two runs never overlap: the cron tick and a manual run at once get one run and one 409.
@@ -202,7 +206,7 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   let done = 0;
   progress?.(0, total);
   // "sending" means a sender stopped during the SMTP transaction: send again (see README).
-  const claims = claimDeliveries(ctx, run.id);
+  const claims = claimDeliveries(ctx, run.id, SENDS_IN_FLIGHT, CLAIM_LEASE_MS);
   try {
     await forEachConcurrently(claims.next, SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
       await deliver(scope, delivery);
@@ -212,6 +216,7 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   } finally {
     await claims.release();
   }
+  await scope.trailing.settled();
   const tally = await newsletter.tallyDeliveries(run.id);
   if (tally.open > 0) {
     // Stopped, or other instances still hold claims: whoever sends the last one records the counts.
@@ -224,51 +229,11 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   return { ...run, status: 'finished', counts };
 }
 
-interface Claims {
-  /** The next delivery to send, claimed a few ahead; undefined when none is left to claim. */
-  next(): Promise<DeliveryRecord | undefined>;
-  /** Gives back what was claimed and not handed out (a stop, an error): nobody waits for its lease. */
-  release(): Promise<void>;
-}
-
-/**
- * The run's open deliveries, claimed a few at a time as the senders need them: another instance
- * sending the same run takes others, and what a dead sender held is free again after its lease.
- */
-function claimDeliveries(ctx: NewsletterDeps, runId: string): Claims {
-  const claimed: DeliveryRecord[] = [];
-  /** Ids this sender has taken: a claim of its own that ran out (a stalled SMTP server) is not taken twice. */
-  const taken = new Set<string>();
-  let claiming: Promise<void> | undefined;
-  let exhausted = false;
-  const claimMore = () =>
-    (claiming ??= (async () => {
-      const now = ctx.clock();
-      const more = await ctx.store.newsletter.claimDeliveries(runId, SENDS_IN_FLIGHT, now, new Date(now.getTime() + CLAIM_LEASE_MS));
-      const fresh = more.filter((delivery) => !taken.has(delivery.id));
-      if (fresh.length === 0) exhausted = true;
-      for (const delivery of fresh) taken.add(delivery.id);
-      claimed.push(...fresh);
-    })().finally(() => (claiming = undefined)));
-  return {
-    async next() {
-      while (claimed.length === 0 && !exhausted) await claimMore();
-      // The next few are claimed while these are sent.
-      if (claimed.length <= SENDS_IN_FLIGHT / 2 && !exhausted) void claimMore().catch(() => undefined);
-      return claimed.shift();
-    },
-    async release() {
-      exhausted = true;
-      await claiming?.catch(() => undefined);
-      const left = claimed.splice(0);
-      if (left.length) await ctx.store.newsletter.releaseDeliveries(left);
-    },
-  };
-}
-
 async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void> {
   const { ctx } = scope;
   const { newsletter, articles } = ctx.store;
+  // A "sent" record that failed stops the run here, as a write the run waits for would.
+  scope.trailing.check();
   const now = ctx.clock();
   const subscriber = newsletter.subscriberById(delivery.subscriberId);
   // The store writes the subscriber's change before the delivery's: a crash between the two
@@ -311,7 +276,12 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     await recordFailure(ctx, delivery, subscriber, err);
     return;
   }
-  await newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: ctx.clock().toISOString() }, afterDelivery(delivery));
+  // The watermark is on disk before the delivery says "sent". The run does not wait for that
+  // record: it shares the fsync of the next "sending", one fewer wait per digest, and a crash
+  // before it is on disk leaves "sending" with the watermark moved, which the resume records as
+  // sent without sending again (above).
+  if (newsletter.subscriberById(subscriber.id)) await newsletter.updateSubscriber(subscriber.id, afterDelivery(delivery));
+  scope.trailing.add(newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: ctx.clock().toISOString() }));
 }
 
 /** 4xx and connection errors: deferred, retried with backoff. 5xx: failed; bouncing after a few. */
@@ -323,30 +293,6 @@ async function recordFailure(ctx: NewsletterDeps, delivery: DeliveryRecord, subs
   const changes = afterFailure(subscriber, permanent, now);
   ctx.log.warn({ delivery: delivery.id, subscriber: subscriber.id, permanent, failures: changes.failures, error }, 'digest not delivered');
   await ctx.store.newsletter.updateDelivery(delivery, { state: permanent ? 'failed' : 'deferred', error, updatedAt: now.toISOString() }, changes);
-}
-
-/**
- * Works through what `next` hands out, `limit` at a time, taking no new item once `shouldStop`
- * says so. On an error every worker stops taking items, and the error is thrown once all have
- * stopped, so nothing goes on sending after the run has given up.
- */
-async function forEachConcurrently<T>(next: () => Promise<T | undefined>, limit: number, shouldStop: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
-  let failed = false;
-  const worker = async () => {
-    while (!shouldStop() && !failed) {
-      try {
-        const item = await next();
-        if (item === undefined) return;
-        await work(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: limit }, worker));
-  const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }
 
 /** The subscribers that `wanted` keeps, as the run walks them (no pass over all of them first). */

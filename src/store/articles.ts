@@ -106,8 +106,9 @@ export function createArticleStore(engine: Engine): ArticleRepository {
     }
   }
 
-  function unindex(article: ArticleRecord): void {
-    byId.delete(article.id);
+  /** `replaced`: the id keeps its place in byId, which a compaction may be reading (engine.ts). */
+  function unindex(article: ArticleRecord, replaced = false): void {
+    if (!replaced) byId.delete(article.id);
     bySlug.delete(article.slug);
     if (article.source) bySource.get(article.source.id)?.delete(article.source.item);
     if (!indexed) return;
@@ -134,7 +135,7 @@ export function createArticleStore(engine: Engine): ArticleRepository {
     indexed = true;
   }
 
-  const collection = <R>(name: string, put: (record: R) => void, remove: (id: string) => void, records: () => R[]): Collection<R> => ({ name, put, delete: remove, records });
+  const collection = <R>(name: string, put: (record: R) => void, remove: (id: string) => void, records: () => Iterable<R>): Collection<R> => ({ name, put, delete: remove, records });
   engine.register(
     collection<Category>(
       'categories',
@@ -163,7 +164,7 @@ export function createArticleStore(engine: Engine): ArticleRepository {
         const before = byId.get(article.id);
         touch(before);
         touch(article);
-        if (before) unindex(before);
+        if (before) unindex(before, true);
         index(article);
       },
       (id) => {
@@ -171,7 +172,7 @@ export function createArticleStore(engine: Engine): ArticleRepository {
         touch(before);
         if (before) unindex(before);
       },
-      () => [...byId.values()],
+      () => byId.values(),
     ),
     applied() {
       if (changedScopes.size === 0) return;

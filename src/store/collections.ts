@@ -10,8 +10,11 @@ export interface Collection<R = unknown> {
   /** Adds or replaces a record (frozen: nobody changes it in place). */
   put(record: R): void;
   delete(id: string): void;
-  /** Every record as it is now, in the order the snapshot should list them (a copy). */
-  records(): readonly R[];
+  /**
+   * Every record, in the order the snapshot should list them: a copy, or a live iterator (of a
+   * Map, whose iterators survive changes) that the embedded engine reads in slices while changes go on.
+   */
+  records(): Iterable<R>;
   /**
    * Called once a whole commit has been applied, whoever wrote it (this process, or another
    * instance on the same database): a repository tells its listeners here.

@@ -2,6 +2,12 @@
 // journal (group fsync) and applied only once it is durable, and the snapshot files brought up
 // to date in the background (compaction). A change costs its own size; a snapshot is written a
 // record at a time; a start reads the snapshots and replays what the journal holds beyond them.
+//
+// A snapshot is fuzzy: it names journal entry S, and is then written from the live records while
+// changes go on, so each record in it is as it was at S or as a later acknowledged change left
+// it. Replaying the entries after S at start makes it exact, because every entry holds whole
+// records (a put or a deletion), which give the same result applied once or twice. So taking a
+// snapshot costs nothing at S: no copy of a million records while the event loop waits.
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -56,6 +62,8 @@ export class StoreEngine implements Engine {
   private journal!: Journal;
   private segment = 0;
   private compacting: Promise<void> | undefined;
+  /** The compaction waiting for the one under way: it serves every caller until it starts. */
+  private queuedCompaction: Promise<void> | undefined;
   private compactionError: unknown;
   /** True when the store files did not exist before this start. */
   created = false;
@@ -112,10 +120,18 @@ export class StoreEngine implements Engine {
 
   /**
    * Writes every snapshot that the journal has changed, then deletes the journal files they
-   * now cover. Runs in the background; a second call during one waits for it and runs again.
+   * now cover. Runs in the background; a call during one gets the next, which starts after it
+   * (one for all such calls: ten erasures at once cost two compactions, not ten).
    */
   compact(): Promise<void> {
-    const run = (this.compacting ?? Promise.resolve()).catch(() => undefined).then(() => this.writeSnapshots());
+    if (this.queuedCompaction) return this.queuedCompaction;
+    const previous = this.compacting;
+    const run = (previous ?? Promise.resolve()).catch(() => undefined).then(() => {
+      // Started: what is acknowledged from now on may come after its journal entry, so a later
+      // call queues the next compaction.
+      if (this.queuedCompaction === tracked) this.queuedCompaction = undefined;
+      return this.writeSnapshots();
+    });
     const tracked = run.then(
       () => void (this.compactionError = undefined),
       (err: unknown) => {
@@ -124,6 +140,7 @@ export class StoreEngine implements Engine {
       },
     );
     this.compacting = tracked;
+    if (previous) this.queuedCompaction = tracked;
     void tracked
       .catch(() => undefined)
       .finally(() => {
@@ -192,7 +209,8 @@ export class StoreEngine implements Engine {
     const current = this.segment;
     const plan = await this.journal.rotate(this.segmentPath(current), (seq) => ({
       seq,
-      // Taken at one instant, between two journal entries: the files hold exactly up to `seq`.
+      // Named at one instant, between two journal entries: the files hold at least everything up
+      // to `seq`, and the journal from `seq` on is kept (see the top of this file).
       dumps: this.snapshots
         .filter((snapshot) => snapshot.outdated || snapshot.changedSeq > snapshot.coveredSeq)
         .map((snapshot) => ({ snapshot, arrays: Object.fromEntries(snapshot.collections.map((name) => [name, this.collections.get(name)?.collection.records() ?? []])) })),

@@ -14,7 +14,7 @@ const CHUNK_CHARACTERS = 1 << 20;
 /** A snapshot as lowdb holds it: the top-level scalars, and each top-level array of records. */
 export interface SnapshotDocument {
   scalars: Record<string, unknown>;
-  arrays: Record<string, readonly unknown[]>;
+  arrays: Record<string, Iterable<unknown>>;
 }
 
 /**
@@ -191,10 +191,11 @@ function parseKey(text: string): string {
 
 /**
  * Writes a document a record per line: temp file, fsync, rename, fsync of the folder, so the
- * file is always either the old one or the new one, whole. The records are taken as they are
- * now (copies of the arrays); between chunks the event loop serves requests.
+ * file is always either the old one or the new one, whole. Each array is read as the writing
+ * gets to it (a live iterator sees changes made meanwhile); between chunks the event loop
+ * serves requests.
  */
-export async function writeDocument(file: string, scalars: Record<string, unknown>, arrays: Record<string, readonly unknown[]>): Promise<void> {
+export async function writeDocument(file: string, scalars: Record<string, unknown>, arrays: Record<string, Iterable<unknown>>): Promise<void> {
   const tempFile = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
   const handle = await open(tempFile, 'w', 0o600);
   try {
@@ -204,7 +205,11 @@ export async function writeDocument(file: string, scalars: Record<string, unknow
     for (const [key, records] of Object.entries(arrays)) {
       await out(`${members.length ? ',' : ''}\n${JSON.stringify(key)}:[`);
       members.push(key);
-      for (let index = 0; index < records.length; index += 1) await out(`${index ? ',' : ''}\n${JSON.stringify(records[index])}`);
+      let separator = '';
+      for (const record of records) {
+        await out(`${separator}\n${JSON.stringify(record)}`);
+        separator = ',';
+      }
       await out('\n]');
     }
     await out('}\n', true);

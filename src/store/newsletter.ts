@@ -19,6 +19,12 @@ export interface SubscriberPage {
   next?: string;
 }
 
+export interface RunPage {
+  items: RunRecord[];
+  /** The cursor of the next (older) page; absent on the last. */
+  next?: string;
+}
+
 export interface NewsletterStore {
   subscriberById(id: string): SubscriberRecord | undefined;
   subscriberByEmail(email: string): SubscriberRecord | undefined;
@@ -44,6 +50,8 @@ export interface NewsletterStore {
   rescheduleSubscribers(ids: readonly string[], nextDigestAt: (subscriber: SubscriberRecord) => string | undefined): Promise<void>;
   removeSubscribers(ids: readonly string[]): Promise<void>;
   runs(): readonly RunRecord[];
+  /** Up to `limit` runs, newest first: the newest, or those started before the run `cursor`. */
+  pageRuns(cursor: string | undefined, limit: number): RunPage;
   unfinishedRuns(): RunRecord[];
   /** Records a new run: its deliveries' file first, then the run; a failure records nothing. */
   addRun(run: RunRecord, deliveries: DeliveryRecord[]): Promise<void>;
@@ -76,6 +84,9 @@ export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): News
   /** Ids of subscribers with failed attempts since their last delivery. */
   const deferred = new Set<string>();
   const runs = new Map<string, RunRecord>();
+  /** Run ids in the order the runs started, for paging from the newest without a copy of all. */
+  const runOrder: string[] = [];
+  const runPosition = new Map<string, number>();
   /** Addresses being added: two subscriptions at once never create two subscribers. */
   const reservedEmails = new Set<string>();
   const oneAtATime = createKeyedQueue();
@@ -91,11 +102,16 @@ export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): News
     schedule.delete(id);
     deferred.delete(id);
   };
-  engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.all() });
+  engine.register({ name: 'subscribers', put: (record) => putSubscriber(record as SubscriberRecord), delete: deleteSubscriber, records: () => subscribers.live() });
+  const putRun = (record: RunRecord) => {
+    if (!runPosition.has(record.id)) runPosition.set(record.id, runOrder.push(record.id) - 1);
+    runs.set(record.id, record);
+  };
   const runListeners: (() => void)[] = [];
+  // A deleted run's id stays in runOrder; paging passes over it.
   engine.register({
     name: 'runs',
-    put: (record) => void runs.set((record as RunRecord).id, record as RunRecord),
+    put: (record) => putRun(record as RunRecord),
     delete: (id) => void runs.delete(id),
     records: () => [...runs.values()],
     applied: () => runListeners.forEach((listener) => listener()),
@@ -176,6 +192,15 @@ export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): News
       if (known.length) await engine.commit(known.map((id) => ({ collection: 'subscribers', id })));
     },
     runs: () => [...runs.values()],
+    pageRuns(cursor, limit) {
+      const items: RunRecord[] = [];
+      let index = cursor === undefined ? runOrder.length - 1 : (runPosition.get(cursor) ?? 0) - 1;
+      for (; index >= 0 && items.length < limit; index -= 1) {
+        const run = runs.get(runOrder[index]!);
+        if (run) items.push(run);
+      }
+      return index >= 0 ? { items, next: items.at(-1)!.id } : { items };
+    },
     unfinishedRuns: () => [...runs.values()].filter((run) => run.status === 'running'),
     async addRun(run, deliveries) {
       await ledgers.prune([...runs.values()], new Date(run.startedAt));

@@ -122,6 +122,26 @@ describe('newsletter: admin API', () => {
     assert.ok(runs.every((entry, i) => i === 0 || entry.startedAt <= runs[i - 1]!.startedAt), 'newest first');
   });
 
+  it('GET /api/newsletter/runs comes in pages: the newest first as before, then older ones through the Link header, each run once', async () => {
+    for (let n = 0; n < 3; n += 1) await runNewsletter(service);
+    const all = await listRuns();
+    assert.ok(all.length >= 4);
+    const seen: RunView[] = [];
+    let pages = 0;
+    for (let url: string | undefined = '/api/newsletter/runs?limit=2'; url; pages += 1) {
+      const res = await service.request(url, { admin: true });
+      assert.equal(res.status, 200);
+      const page = (await res.json()) as RunView[];
+      assert.ok(page.length <= 2);
+      seen.push(...page);
+      const next = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+      url = next && new URL(next).pathname + new URL(next).search;
+    }
+    assert.deepEqual(seen.map((run) => run.id), all.map((run) => run.id));
+    assert.equal(pages, Math.ceil(all.length / 2));
+    assert.equal((await service.request('/api/newsletter/runs?cursor=not%20a%20cursor', { admin: true })).status, 422);
+  });
+
   it('DELETE /api/subscribers/:id erases the address and the name, from the API and the file on disk; run counts stay', async () => {
     await importSubscribers(service, [{ email: 'erin.erasable@example.org', name: 'Erin Erasable', categories: ['news'] }]);
     await publish(service, 'News for Erin', ['News']);

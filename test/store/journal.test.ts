@@ -156,6 +156,57 @@ describe('store: journal and snapshots', () => {
     }
   });
 
+  it('a compaction that reads the records while they change ends, at the next start, in exactly the acknowledged state', async function () {
+    this.timeout(60_000);
+    const dir = await dataDir();
+    const store = await openStore(dir);
+    // Enough subscribers that writing them takes several turns of the event loop.
+    const many = Array.from({ length: 20_000 }, (_, n) => subscriberRecord(`sub-${String(n).padStart(5, '0')}`, `s${n}@example.org`));
+    await store.newsletter.saveSubscribers(many);
+    const kept = await store.articles.create(articleFields('Cambia'));
+    const compaction = store.compact();
+    // Asked for after the compaction named its journal entry: each lands while the files are written.
+    await Promise.all([
+      store.newsletter.updateSubscriber('sub-19999', { status: 'unsubscribed', unsubscribedAt: NOW }),
+      store.newsletter.updateSubscriber('sub-00000', { name: 'Prima' }),
+      store.newsletter.removeSubscribers(['sub-10000', 'sub-10001']),
+      store.newsletter.saveSubscribers([subscriberRecord('sub-99999', 'new@example.org')]),
+      store.articles.update(kept.id, { title: 'Cambiato' }),
+    ]);
+    await store.newsletter.saveSubscribers([subscriberRecord('sub-10000', 'again@example.org')]);
+    await compaction;
+    const expected = stateOf(store);
+    await store.close();
+    JSON.parse(await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8'));
+    const reopened = await openStore(dir);
+    try {
+      assert.deepEqual(stateOf(reopened), expected);
+      assert.equal(reopened.newsletter.subscriberById('sub-10000')!.email, 'again@example.org');
+      assert.equal(reopened.newsletter.subscriberById('sub-10001'), undefined);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('compactions asked for while one runs share the next one', async () => {
+    const dir = await dataDir();
+    const store = await openStore(dir);
+    try {
+      await store.newsletter.saveSubscribers([subscriberRecord('sub-1', 'one@example.org'), subscriberRecord('sub-2', 'two@example.org')]);
+      await Promise.all([store.newsletter.updateSubscriber('sub-1', { email: '', status: 'erased' }), store.newsletter.updateSubscriber('sub-2', { email: '', status: 'erased' })]);
+      // A compaction under way, then two erasures asking for one each.
+      const running = store.compact();
+      const [first, second] = [store.compact(), store.compact()];
+      assert.equal(second, first, 'one compaction for both');
+      assert.notEqual(first, running);
+      await second;
+      const text = await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8');
+      assert.ok(!text.includes('one@example.org') && !text.includes('two@example.org'), 'both erasures are in the file');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('two creations at once never take the same slug or the same address', async () => {
     const dir = await dataDir();
     const store = await openStore(dir);
