@@ -89,17 +89,22 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     pump();
   }
 
-  // One send starts per turn of the event loop: a fan-out to thousands then takes its turn
-  // beside the requests the service is answering instead of running ahead of them.
+  // At most one send starts per turn of the event loop, fewer while it is busy (pace.ts): a
+  // fan-out to thousands then takes its turn beside the requests the service is answering
+  // instead of running ahead of them.
   let pumpScheduled = false;
   function pump(): void {
     if (pumpScheduled || active >= pace.allowed() || !queued.length) return;
     pumpScheduled = true;
-    setImmediate(() => {
+    let turns = pace.turnsBetween();
+    const turn = () => {
+      turns -= 1;
+      if (turns > 0) return void setImmediate(turn);
       pumpScheduled = false;
       startNext();
       pump();
-    });
+    };
+    setImmediate(turn);
   }
 
   // A push holds its place while it is sent, not while its outcome is written: acknowledgements
