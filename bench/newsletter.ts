@@ -3,7 +3,7 @@
 // pre-rendered messages of the same size through a pool with the same options and the same
 // number of sends in flight (at most BASELINE_MESSAGES of them: rates are compared). Also: the
 // service's CPU per message, memory sampled during the run, MJML compiles, ledger writes.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -21,6 +21,7 @@ import { subscriberLinks } from '../src/newsletter/subscriptions.js';
 import { Journal } from '../src/store/journal.js';
 import { NEWSLETTER_FILE } from '../src/store/store.js';
 import { articleHtml, articleTitle, CATEGORIES, createParagraphPool, seededRandom } from './content.js';
+import { mainThreadCpuMs } from './cpu.js';
 import { benchConfig, msSince, tempDir } from './fixtures.js';
 import type { Report } from './report.js';
 import { startSmtpSinkWorker, type SinkCount, type SmtpSinkWorker } from './smtp-sink.js';
@@ -377,17 +378,6 @@ function countLedgerWrites(): LedgerCounter {
 function toAddress(subscriber: SubscriberRecord): OutgoingMail['to'] {
   return { address: subscriber.email, ...(subscriber.name ? { name: subscriber.name } : {}) };
 }
-
-/** User + system CPU time of this process's main thread, from /proc (Linux), in ms. */
-async function mainThreadCpuMs(): Promise<number> {
-  const stat = await readFile(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** USER_HZ: 100 on every Linux build this bench runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);

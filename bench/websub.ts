@@ -1,7 +1,8 @@
 // WebSub part: N verified subscribers of one category feed (callbacks on loopback, served by a
-// child process at the lowest CPU priority); a few articles published, each after an idle moment: the time from each 201
-// (createArticle resolving) to each push, pushes per second, and the cached feed's req/s
-// from the 201 to the last push against the idle moment before (a steady load in a worker).
+// child process at the lowest CPU priority). First a few fan-outs with nothing else running: the
+// service's main-thread CPU per push. Then a few articles published, each after an idle moment:
+// the time from each 201 (createArticle resolving) to each push, pushes per second, and the cached
+// feed's req/s from the 201 to the last push against the idle moment before (a steady load in a worker).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createArticle } from '../src/articles/edit-articles.js';
@@ -9,6 +10,7 @@ import { closeContext, createContext, type AppContext } from '../src/context.js'
 import { feedPath } from '../src/feeds/feed-urls.js';
 import { startServer } from '../src/http/server.js';
 import pino from 'pino';
+import { mainThreadCpuMs } from './cpu.js';
 import { benchConfig, median, tempDir } from './fixtures.js';
 import { CONNECTIONS } from './load.js';
 import type { Report } from './report.js';
@@ -20,6 +22,8 @@ const SUBSCRIBERS = Number(process.env.BENCH_WEBSUB_SUBSCRIBERS ?? 1000);
 const ARTICLES = 20;
 /** Articles published, one fan-out each, with an idle moment before each. */
 const FAN_OUTS = 9;
+/** Fan-outs before the feed load starts, to measure the service's CPU per push. */
+const QUIET_FAN_OUTS = 3;
 const IDLE_MS = 2000;
 const CATEGORY = 'Cronaca';
 const SUBSCRIBERS_SCRIPT = fileURLToPath(new URL('./websub-subscribers-child.ts', import.meta.url));
@@ -41,6 +45,11 @@ export async function benchWebSub(report: Report): Promise<void> {
     }
     await ctx.websub.idle();
     if (ctx.store.websub.subscriptions().length !== SUBSCRIBERS) throw new Error('websub: not every subscription was verified');
+
+    // Other work on the machine moves req/s a lot; the service's own CPU per push much less.
+    const cpu: number[] = [];
+    for (let n = 0; n < QUIET_FAN_OUTS; n += 1) cpu.push(await cpuPerPush(ctx, subscribers));
+    report.figure(`websub, ${SUBSCRIBERS} subscribers`, 'service CPU per push, no feed load', median(cpu) * 1000, 'µs', `median of ${QUIET_FAN_OUTS} fan-outs; the main thread's user + system time, publishing included`);
 
     const load = await startWindowedLoad(http.url + feedPath(scope, 'rss'), CONNECTIONS);
     try {
@@ -84,6 +93,16 @@ async function fanOut(ctx: AppContext, subscribers: Subscribers, load: WindowedL
   const idle = await load.rate(before - IDLE_MS, before);
   const during = await load.rate(published, last);
   return { delays: arrivals.map((at) => at - published), idle: idle.requestsPerSecond, during: during.requestsPerSecond, unexpected: idle.unexpected + during.unexpected };
+}
+
+/** The main thread's CPU time (ms) per push over one fan-out, with no feed load running. */
+async function cpuPerPush(ctx: AppContext, subscribers: Subscribers): Promise<number> {
+  const arrived = subscribers.nextRound();
+  const before = await mainThreadCpuMs();
+  await publish(ctx, `Notizia ${now()}`);
+  await arrived;
+  await ctx.websub.idle();
+  return ((await mainThreadCpuMs()) - before) / SUBSCRIBERS;
 }
 
 function publish(ctx: AppContext, title: string) {

@@ -79,10 +79,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   return ctx;
 }
 
-/** Releases what the context holds: fetches of sources, WebSub pushes, background mail, SMTP connections, the store (flushed, unlocked). */
+/** Releases what the context holds: fetches of sources, WebSub pushes, outbound connections, background mail, SMTP connections, the store (flushed, unlocked). */
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.ingest.stop();
   await ctx.websub.stop();
+  ctx.outbound.close();
   await ctx.background.idle();
   ctx.mailer.close();
   await ctx.store.close();

@@ -2,11 +2,14 @@
 // hubs): http(s) only, never to loopback, private, link-local, CGNAT, multicast or unspecified
 // addresses unless ALLOW_PRIVATE_NETWORKS=true. The address is checked where the socket
 // connects (a `lookup` hook), so a name that resolves to a public address for a check and to a
-// private one for the connection (DNS rebinding) is still refused. Redirects are never followed
-// here: a caller that follows them (ingest) sends each hop through `send` again, checked again.
+// private one for the connection (DNS rebinding) is still refused. Connections are kept alive
+// for the next request to the same origin, in this module's own agents: a socket is reused only
+// by requests that the same check governs, never one that other code opened without it.
+// Redirects are never followed here: a caller that follows them (ingest) sends each hop through
+// `send` again, checked again.
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
-import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -14,6 +17,10 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 export const OUTBOUND_TIMEOUT_MS = 10_000;
 /** More of an answer than this is never read: only the status and a short body matter. */
 export const OUTBOUND_MAX_RESPONSE_BYTES = 64 * 1024;
+/** Connections open at once to one origin (scheme, host, port); more requests wait for one. */
+export const OUTBOUND_SOCKETS_PER_ORIGIN = 16;
+/** How long an idle kept-alive connection waits for the next request (less if the server says so). */
+const IDLE_SOCKET_MS = 4_000;
 
 export class OutboundRefusedError extends Error {
   constructor(reason: string) {
@@ -58,6 +65,8 @@ export interface Outbound {
   check(url: string): URL;
   /** Sends one request, bounded in time and in what it reads; never follows a redirect. */
   send(url: string, request: OutboundRequest): Promise<OutboundResponse>;
+  /** Closes the idle kept-alive connections. */
+  close(): void;
 }
 
 const NON_PUBLIC = new BlockList();
@@ -132,60 +141,75 @@ export function createOutbound(options: { allowPrivateNetworks: boolean }): Outb
     });
   }
 
-  return {
-    check,
-    send(url, request) {
-      const target = check(url);
-      const timeoutMs = request.document?.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
-      const maxBytes = request.document?.maxBytes ?? OUTBOUND_MAX_RESPONSE_BYTES;
-      const requestOptions: RequestOptions = {
-        method: request.method,
-        headers: { 'user-agent': 'Notiziario (WebSub hub)', ...(request.document ? { 'accept-encoding': DOCUMENT_ENCODINGS } : {}), ...request.headers },
-        lookup: guardedLookup as RequestOptions['lookup'],
-        timeout: timeoutMs,
-        signal: request.signal,
-      };
-      return new Promise<OutboundResponse>((resolve, reject) => {
-        const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-        const req = send(target, requestOptions, (res) => {
-          const chunks: Buffer[] = [];
-          let length = 0;
-          let transferredBytes = 0;
-          res.on('data', (chunk: Buffer) => void (transferredBytes += chunk.length));
-          // A 304 or 204 has no body to decompress, whatever Content-Encoding it repeats.
-          const hasBody = res.statusCode !== 304 && res.statusCode !== 204;
-          const body = request.document && hasBody ? decoded(res, res.headers['content-encoding']) : res;
-          body.on('data', (chunk: Buffer) => {
-            const room = maxBytes - length;
-            if (request.document && chunk.length > room) return fail(new OutboundTooLargeError(target.host, maxBytes));
-            chunks.push(chunk.subarray(0, room));
-            length += Math.min(room, chunk.length);
-            // Enough read: the rest of a long answer is not waited for.
-            if (length >= maxBytes && !request.document) finish();
-          });
-          body.on('end', finish);
-          body.on('error', fail);
-          res.on('error', fail);
-          function finish() {
-            clearTimeout(deadline);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), transferredBytes });
-            if (!res.complete) res.destroy();
-          }
-          function fail(err: Error) {
-            clearTimeout(deadline);
-            reject(err);
-            res.destroy();
-          }
+  // The agents' options reach every socket they open, whichever request opens it.
+  const agentOptions = { keepAlive: true, maxSockets: OUTBOUND_SOCKETS_PER_ORIGIN, maxFreeSockets: OUTBOUND_SOCKETS_PER_ORIGIN, timeout: IDLE_SOCKET_MS, lookup: guardedLookup as RequestOptions['lookup'] };
+  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+
+  function exchange(target: URL, request: OutboundRequest): Promise<OutboundResponse> {
+    const timeoutMs = request.document?.timeoutMs ?? OUTBOUND_TIMEOUT_MS;
+    const maxBytes = request.document?.maxBytes ?? OUTBOUND_MAX_RESPONSE_BYTES;
+    const https = target.protocol === 'https:';
+    const requestOptions: RequestOptions = {
+      method: request.method,
+      headers: { 'user-agent': 'Notiziario (WebSub hub)', ...(request.document ? { 'accept-encoding': DOCUMENT_ENCODINGS } : {}), ...request.headers },
+      agent: https ? agents.https : agents.http,
+      timeout: timeoutMs,
+      signal: request.signal,
+    };
+    return new Promise<OutboundResponse>((resolve, reject) => {
+      const send = https ? httpsRequest : httpRequest;
+      let answered = false;
+      const req = send(target, requestOptions, (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        let length = 0;
+        let transferredBytes = 0;
+        res.on('data', (chunk: Buffer) => void (transferredBytes += chunk.length));
+        // A 304 or 204 has no body to decompress, whatever Content-Encoding it repeats.
+        const hasBody = res.statusCode !== 304 && res.statusCode !== 204;
+        const body = request.document && hasBody ? decoded(res, res.headers['content-encoding']) : res;
+        body.on('data', (chunk: Buffer) => {
+          const room = maxBytes - length;
+          if (request.document && chunk.length > room) return fail(new OutboundTooLargeError(target.host, maxBytes));
+          chunks.push(chunk.subarray(0, room));
+          length += Math.min(room, chunk.length);
+          // Enough read: the rest of a long answer is not waited for.
+          if (length >= maxBytes && !request.document) finish();
         });
-        // `timeout` covers an idle socket; this bounds the whole exchange, however slowly it trickles.
-        const deadline = setTimeout(() => req.destroy(new Error(`outbound: no complete answer from ${target.host} within ${timeoutMs / 1000} s`)), timeoutMs);
-        req.on('timeout', () => req.destroy(new Error(`outbound: ${target.host} did not answer within ${timeoutMs / 1000} s`)));
-        req.on('error', (err) => {
+        body.on('end', finish);
+        body.on('error', fail);
+        res.on('error', fail);
+        function finish() {
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), transferredBytes });
+          if (!res.complete) res.destroy();
+        }
+        function fail(err: Error) {
           clearTimeout(deadline);
           reject(err);
-        });
-        req.end(request.body);
+          res.destroy();
+        }
       });
+      // `timeout` covers an idle socket; this bounds the whole exchange, however slowly it trickles.
+      const deadline = setTimeout(() => req.destroy(new Error(`outbound: no complete answer from ${target.host} within ${timeoutMs / 1000} s`)), timeoutMs);
+      req.on('timeout', () => req.destroy(new Error(`outbound: ${target.host} did not answer within ${timeoutMs / 1000} s`)));
+      req.on('error', (err) => {
+        clearTimeout(deadline);
+        // The server closed a kept-alive connection as this request went out on it: the request
+        // goes again on another (that socket is gone now, so this ends).
+        if (req.reusedSocket && !answered && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && !request.signal?.aborted) return resolve(exchange(target, request));
+        reject(err);
+      });
+      req.end(request.body);
+    });
+  }
+
+  return {
+    check,
+    send: (url, request) => exchange(check(url), request),
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }

@@ -42,6 +42,13 @@ export interface Distributor {
   stop(): Promise<void>;
 }
 
+/** A push that went out (or found its feed gone), with the topic version it carried. */
+interface Push {
+  subscription: WebSubSubscription;
+  version: number;
+  outcome: 'acknowledged' | 'gone' | 'failed' | 'aborted' | 'nothing to send';
+}
+
 export function createDistributor(deps: DistributorDeps): Distributor {
   const { store, feeds, clock, log } = deps;
   const queued: string[] = [];
@@ -56,7 +63,8 @@ export function createDistributor(deps: DistributorDeps): Distributor {
   /** The topic comparison under way (they run one at a time). */
   let checking: Promise<unknown> = Promise.resolve();
 
-  const isIdle = () => active === 0 && queued.length === 0;
+  // Idle once every subscription queued has been sent and its outcome recorded.
+  const isIdle = () => pending.size === 0;
   function settle(): void {
     if (!isIdle()) return;
     for (const wake of waiters) wake();
@@ -81,31 +89,42 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     pump();
   }
 
-  // One send starts per turn of the event loop: a fan-out to thousands then takes its turn
-  // beside the requests the service is answering instead of running ahead of them.
+  // At most one send starts per turn of the event loop, fewer while it is busy (pace.ts): a
+  // fan-out to thousands then takes its turn beside the requests the service is answering
+  // instead of running ahead of them.
   let pumpScheduled = false;
   function pump(): void {
     if (pumpScheduled || active >= pace.allowed() || !queued.length) return;
     pumpScheduled = true;
-    setImmediate(() => {
+    let turns = pace.turnsBetween();
+    const turn = () => {
+      turns -= 1;
+      if (turns > 0) return void setImmediate(turn);
       pumpScheduled = false;
       startNext();
       pump();
-    });
+    };
+    setImmediate(turn);
   }
 
+  // A push holds its place while it is sent, not while its outcome is written: acknowledgements
+  // wait to share a write (store/websub.ts), and the next sends need not wait for them. The
+  // subscription stays pending until then, so it is not queued twice.
   function startNext(): void {
     if (active >= pace.allowed()) return;
     const id = queued.shift();
     if (id === undefined) return;
     active += 1;
     void pushOwed(id)
+      .finally(() => {
+        active -= 1;
+        pump();
+      })
+      .then(record)
       .catch((err: unknown) => log.error({ err, subscription: id }, 'websub: a push could not be recorded'))
       .then((sendAgain) => {
-        active -= 1;
         pending.delete(id);
         if (sendAgain) queue(id);
-        pump();
         settle();
       });
   }
@@ -117,31 +136,33 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     return !subscription.retryAt || Date.parse(subscription.retryAt) <= now.getTime();
   }
 
-  /** Sends what a subscription is owed; true when its topic changed again meanwhile. */
-  async function pushOwed(id: string): Promise<boolean> {
+  /** Sends what a subscription is owed, if it still is one. */
+  async function pushOwed(id: string): Promise<Push | undefined> {
     const subscription = store.subscription(id);
-    const now = clock();
-    if (!subscription || stopped || !isOwed(subscription, now)) return false;
+    if (!subscription || stopped || !isOwed(subscription, clock())) return undefined;
     // The version and the bytes are read together: a change after this point moves the version again.
     const version = store.topic(subscription.topic)!.version;
     const feed = currentFeed(subscription.topic);
-    if (!feed) {
-      await store.updateSubscription(id, { pushedVersion: version });
-      return false;
-    }
-    const outcome = await send(subscription, feed);
+    return { subscription, version, outcome: feed ? await send(subscription, feed) : 'nothing to send' };
+  }
+
+  /** Records how a push went; true when its topic changed again meanwhile. */
+  async function record(push: Push | undefined): Promise<boolean> {
+    if (!push) return false;
+    const { subscription, version, outcome } = push;
     const at = clock();
-    if (outcome === 'gone') await store.removeSubscriptions([id]);
-    else if (outcome === 'failed') await store.updateSubscription(id, failed(subscription, version, at));
+    if (outcome === 'nothing to send') await store.updateSubscription(subscription.id, { pushedVersion: version });
+    else if (outcome === 'gone') await store.removeSubscriptions([subscription.id]);
+    else if (outcome === 'failed') await store.updateSubscription(subscription.id, failed(subscription, version, at));
     else if (outcome === 'acknowledged') {
-      await store.updateSubscription(id, { pushedVersion: version, lastPushAt: at.toISOString(), failures: 0, failingSince: undefined, retryAt: undefined });
+      await store.updateSubscription(subscription.id, { pushedVersion: version, lastPushAt: at.toISOString(), failures: 0, failingSince: undefined, retryAt: undefined });
       // Changed again while this was sent: the newest bytes go out now.
       return (store.topic(subscription.topic)?.version ?? 0) > version;
     }
     return false;
   }
 
-  async function send(subscription: WebSubSubscription, feed: RenderedFeed): Promise<'acknowledged' | 'gone' | 'failed' | 'aborted'> {
+  async function send(subscription: WebSubSubscription, feed: RenderedFeed): Promise<Push['outcome']> {
     const headers: Record<string, string> = { 'content-type': feed.contentType, link: feed.links };
     if (subscription.secret) headers['x-hub-signature'] = `sha256=${createHmac('sha256', subscription.secret).update(feed.body).digest('hex')}`;
     try {
@@ -187,7 +208,7 @@ export function createDistributor(deps: DistributorDeps): Distributor {
     idle: () => (isIdle() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     async stop() {
       stopped = true;
-      queued.length = 0;
+      for (const id of queued.splice(0)) pending.delete(id);
       aborter.abort();
       settle();
       if (!isIdle()) await new Promise<void>((resolve) => waiters.push(resolve));

@@ -52,6 +52,46 @@ describe('outbound requests', () => {
     assert.equal(large.body.length, OUTBOUND_MAX_RESPONSE_BYTES);
   });
 
+  it('a name refused when it connects stays refused after another outbound, allowed private networks, kept a connection to it alive', async () => {
+    const allowing = createOutbound({ allowPrivateNetworks: true });
+    const refusing = createOutbound({ allowPrivateNetworks: false });
+    try {
+      assert.equal((await allowing.send(`http://localhost:${port}/`, { method: 'GET' })).status, 301);
+      await assert.rejects(refusing.send(`http://localhost:${port}/`, { method: 'GET' }), OutboundRefusedError);
+    } finally {
+      allowing.close();
+      refusing.close();
+    }
+  });
+
+  it('requests to one origin share a kept-alive connection; one that meets it just closed by the server goes again on a new one', async () => {
+    // Each connection answers two requests and closes at the third, as a server whose keep-alive ran out does.
+    let connections = 0;
+    const closing = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { answered?: number };
+      socket.answered = (socket.answered ?? 0) + 1;
+      if (socket.answered > 2) return void socket.destroy();
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    }).on('connection', () => void (connections += 1));
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const outbound = createOutbound({ allowPrivateNetworks: true });
+    try {
+      const url = `http://127.0.0.1:${(closing.address() as AddressInfo).port}/cb`;
+      for (let n = 0; n < 4; n += 1) {
+        const answer = await outbound.send(url, { method: 'POST', body: 'push' });
+        assert.equal(answer.status, 200);
+        assert.equal(answer.body.toString(), 'ok');
+      }
+      // The second went out on the first's connection; the third met its close and went again on a new one, which the fourth reused.
+      assert.equal(connections, 2);
+    } finally {
+      outbound.close();
+      closing.closeAllConnections();
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  });
+
   it('a document request asks for gzip, deflate and br and reads each; its cap counts the decompressed bytes', async () => {
     const outbound = createOutbound({ allowPrivateNetworks: true });
     const document = { timeoutMs: 5000, maxBytes: 1024 * 1024 };

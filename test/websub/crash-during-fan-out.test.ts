@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OUTBOUND_SOCKETS_PER_ORIGIN } from '../../src/net/outbound.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { ADMIN_TOKEN, makeDataDir } from '../helpers/service.js';
 
@@ -59,7 +60,8 @@ describe('WebSub pushes across a crash', function () {
       await until(async () => (await listed(first.url)) === SUBSCRIBERS, 'every subscription verified');
 
       assert.equal((await post('Notizia della crisi', first.url)).status, 201);
-      await until(() => held.length === SUBSCRIBERS, 'every push under way');
+      // Every callback is on one origin: as many pushes as it may have connections are under way, the rest wait their turn.
+      await until(() => held.length === Math.min(SUBSCRIBERS, OUTBOUND_SOCKETS_PER_ORIGIN), 'pushes under way');
       first.child.kill('SIGKILL');
       await first.exited;
       for (const res of held) res.destroy();
