@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import type { Engine } from './collections.js';
+import type { Collection, Engine } from './collections.js';
 import { StoreEngine } from './engine.js';
 import { soleInstance, type Leadership } from './leadership.js';
 import { PostgresEngine } from './postgres/engine.js';
@@ -64,7 +64,13 @@ export interface StoreOptions {
 
 /** The store: PostgreSQL when a database URL is given, else the embedded engine in DATA_DIR. */
 export function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
-  return options.databaseUrl ? openPostgresStore(options.databaseUrl, dataDir, options) : openEmbeddedStore(dataDir, options);
+  return options.databaseUrl ? openPostgresStore(options.databaseUrl, dataDir, options) : openEmbeddedStore(dataDir, options).then(({ store }) => store);
+}
+
+/** The embedded store in DATA_DIR, open, with every collection it keeps: what `npm run migrate` copies. */
+export async function openEmbeddedCollections(dataDir: string): Promise<{ store: Store; collections: readonly Collection[] }> {
+  const { store, engine } = await openEmbeddedStore(dataDir, {});
+  return { store, collections: engine.registered() };
 }
 
 interface Parts {
@@ -105,7 +111,7 @@ async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, opti
   };
 }
 
-async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promise<Store> {
+async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promise<{ store: Store; engine: StoreEngine }> {
   const lock = lockDataDir(dataDir);
   try {
     const ledgers = createRunLedgers(dataDir);
@@ -113,7 +119,7 @@ async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promis
     const migration = createNewsletterMigration(dataDir, (id) => store!.newsletter.subscriberById(id));
     const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
     store = await assemble({ engine, ledgers, leadership: soleInstance }, options, async () => lock.release(), () => migration.cleanUp());
-    return store;
+    return { store, engine };
   } catch (err) {
     lock.release();
     throw err;
