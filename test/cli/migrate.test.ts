@@ -91,6 +91,8 @@ describe('npm run migrate -- --to-postgres', function () {
 
   after(async () => {
     await dropDatabaseFor(`${source.dataDir}#migrated`);
+    // The suite on PostgreSQL made one for the source service too, unused since it ran embedded.
+    await dropDatabaseFor(source.dataDir);
     await rm(source.dataDir, { recursive: true, force: true });
     await hubSubscriber.close();
     await sink.close();
