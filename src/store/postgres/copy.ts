@@ -10,7 +10,7 @@ import { migrate } from './migrations.js';
 
 /** Records (or deliveries) sent per statement. */
 const ROWS_PER_INSERT = 2000;
-export const DELIVERIES = 'deliveries';
+const DELIVERIES = 'deliveries';
 
 export interface CopySource {
   collections: readonly Collection[];
