@@ -73,20 +73,22 @@ export async function openEmbeddedCollections(dataDir: string): Promise<{ store:
   return { store, collections: engine.registered() };
 }
 
+/** The repositories, registered with the engine and not loaded yet. */
+function createRepositories(engine: Engine, ledgers: RunLedgers) {
+  return { articles: createArticleStore(engine), newsletter: createNewsletterStore(engine, ledgers), websub: createWebSubStore(engine), sources: createSourceStore(engine), accounts: createAccountStore(engine) };
+}
+
 interface Parts {
   engine: Engine;
   ledgers: RunLedgers;
+  repositories: ReturnType<typeof createRepositories>;
   leadership: Leadership;
   rateLimits?: SharedRateLimits;
 }
 
 /** The repositories over an engine, loaded. */
-async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, options: StoreOptions, release: () => Promise<void>, beforeOpened = async () => {}): Promise<Store> {
-  const articles = createArticleStore(engine);
-  const newsletter = createNewsletterStore(engine, ledgers);
-  const websub = createWebSubStore(engine);
-  const sources = createSourceStore(engine);
-  const accounts = createAccountStore(engine);
+async function assemble({ engine, ledgers, repositories, leadership, rateLimits }: Parts, options: StoreOptions, release: () => Promise<void>, beforeOpened = async () => {}): Promise<Store> {
+  const { articles, newsletter, websub, sources, accounts } = repositories;
   await engine.open();
   await beforeOpened();
   articles.opened();
@@ -115,10 +117,11 @@ async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promis
   const lock = lockDataDir(dataDir);
   try {
     const ledgers = createRunLedgers(dataDir);
-    let store: Store | undefined;
-    const migration = createNewsletterMigration(dataDir, (id) => store!.newsletter.subscriberById(id));
+    // The upgrade of an older newsletter file reads the subscribers while the engine loads them.
+    const migration = createNewsletterMigration(dataDir, (id) => repositories.newsletter.subscriberById(id));
     const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
-    store = await assemble({ engine, ledgers, leadership: soleInstance }, options, async () => lock.release(), () => migration.cleanUp());
+    const repositories = createRepositories(engine, ledgers);
+    const store = await assemble({ engine, ledgers, repositories, leadership: soleInstance }, options, async () => lock.release(), () => migration.cleanUp());
     return { store, engine };
   } catch (err) {
     lock.release();
@@ -131,7 +134,7 @@ async function openPostgresStore(databaseUrl: string, dataDir: string, options: 
   try {
     const engine = new PostgresEngine(sql, options.onFollowError);
     const ledgers = createPostgresRunLedgers(sql, instanceId(dataDir));
-    const parts = { engine, ledgers, leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
+    const parts = { engine, ledgers, repositories: createRepositories(engine, ledgers), leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
     return await assemble(parts, options, () => sql.end({ timeout: 5 }));
   } catch (err) {
     await sql.end({ timeout: 1 });
