@@ -82,6 +82,11 @@ export class StoreEngine implements Engine {
     this.collections.set(collection.name, { collection: collection as Collection, snapshot });
   }
 
+  /** Every collection the repositories registered, loaded once open (what a copy to PostgreSQL reads). */
+  registered(): Collection[] {
+    return [...this.collections.values()].map(({ collection }) => collection);
+  }
+
   /** Reads every snapshot, upgrades older ones, replays the journal; refuses newer files. */
   async open(): Promise<void> {
     const files = new Map<string, LoadedFile>();

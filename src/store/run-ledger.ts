@@ -62,6 +62,8 @@ export interface RunLedgers {
   settled(): Promise<void>;
 }
 
+const ledgerFile = (dataDir: string, runId: string) => path.join(dataDir, RUNS_FOLDER, `${runId}.jsonl`);
+
 export const emptyTally = (): DeliveryTally => ({ sent: 0, deferred: 0, failed: 0, cancelled: 0, open: 0 });
 
 /** A record with changes applied: `null` or `undefined` removes a field. */
@@ -80,7 +82,7 @@ export function createRunLedgers(dataDir: string): RunLedgers {
   const folder = path.join(dataDir, RUNS_FOLDER);
   const openRuns = new Map<string, OpenRun>();
   const runOf = new Map<string, string>();
-  const fileOf = (runId: string) => path.join(folder, `${runId}.jsonl`);
+  const fileOf = (runId: string) => ledgerFile(dataDir, runId);
 
   /** Indexes a run's deliveries, yielding between slices: a run to a million starts without a stall. */
   async function remember(runId: string, journal: Journal, records: readonly DeliveryRecord[]): Promise<void> {
@@ -101,13 +103,9 @@ export function createRunLedgers(dataDir: string): RunLedgers {
       await remember(runId, new Journal(file, (await stat(file)).size, 0), deliveries);
     },
     async load(runId) {
-      const records = new Map<string, DeliveryRecord>();
       const file = fileOf(runId);
-      const length = await readJournal(file, (line) => {
-        if (line.delivery) records.set((line.delivery as DeliveryRecord).id, line.delivery as DeliveryRecord);
-        else if (typeof line.id === 'string' && records.has(line.id)) records.set(line.id, withChanges(records.get(line.id)!, line.changes as Changes));
-      });
-      await remember(runId, new Journal(file, length, 0), [...records.values()]);
+      const { records, length } = await readLedger(file);
+      await remember(runId, new Journal(file, length, 0), records);
     },
     deliveries: async (runId, limit = Infinity) => [...(openRuns.get(runId)?.deliveries.values() ?? [])].slice(0, limit),
     async claim(runId, limit, now, until) {
@@ -162,6 +160,23 @@ export function createRunLedgers(dataDir: string): RunLedgers {
       await Promise.all([...openRuns.values()].map((run) => run.journal.settled()));
     },
   };
+}
+
+/** A run's deliveries as its file holds them, in order, and the length of what was read. */
+async function readLedger(file: string): Promise<{ records: DeliveryRecord[]; length: number }> {
+  const records = new Map<string, DeliveryRecord>();
+  const length = await readJournal(file, (line) => {
+    if (line.delivery) records.set((line.delivery as DeliveryRecord).id, line.delivery as DeliveryRecord);
+    else if (typeof line.id === 'string' && records.has(line.id)) records.set(line.id, withChanges(records.get(line.id)!, line.changes as Changes));
+  });
+  return { records: [...records.values()], length };
+}
+
+/** The deliveries of a run of the embedded store, in order; undefined once its detail is gone. */
+export async function readRunDeliveries(dataDir: string, runId: string): Promise<DeliveryRecord[] | undefined> {
+  const file = ledgerFile(dataDir, runId);
+  if (!(await stat(file).then(() => true, () => false))) return undefined;
+  return (await readLedger(file)).records;
 }
 
 /** A JSON-lines file written whole (temp, fsync, rename, fsync of the folder), in slices. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import type { Engine } from './collections.js';
+import type { Collection, Engine } from './collections.js';
 import { StoreEngine } from './engine.js';
 import { soleInstance, type Leadership } from './leadership.js';
 import { PostgresEngine } from './postgres/engine.js';
@@ -64,35 +64,33 @@ export interface StoreOptions {
 
 /** The store: PostgreSQL when a database URL is given, else the embedded engine in DATA_DIR. */
 export function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
-  return options.databaseUrl ? openPostgresStore(options.databaseUrl, dataDir, options) : openEmbeddedStore(dataDir, options);
+  return options.databaseUrl ? openPostgresStore(options.databaseUrl, dataDir, options) : openEmbeddedStore(dataDir, options).then(({ store }) => store);
+}
+
+/** The embedded store in DATA_DIR, open, with every collection it keeps: what `npm run migrate` copies. */
+export async function openEmbeddedCollections(dataDir: string): Promise<{ store: Store; collections: readonly Collection[] }> {
+  const { store, engine } = await openEmbeddedStore(dataDir, {});
+  return { store, collections: engine.registered() };
+}
+
+/** The repositories, registered with the engine and not loaded yet. */
+function createRepositories(engine: Engine, ledgers: RunLedgers) {
+  return { articles: createArticleStore(engine), newsletter: createNewsletterStore(engine, ledgers), websub: createWebSubStore(engine), sources: createSourceStore(engine), accounts: createAccountStore(engine) };
 }
 
 interface Parts {
   engine: Engine;
   ledgers: RunLedgers;
+  repositories: ReturnType<typeof createRepositories>;
   leadership: Leadership;
   rateLimits?: SharedRateLimits;
 }
 
-interface Opening {
-  /** Lets go of files and connections after the engine has closed. */
-  release: () => Promise<void>;
-  /** The newsletter repository exists (the embedded engine's migration of older files looks subscribers up). */
-  built?: (newsletter: NewsletterStore) => void;
-  /** Runs after the engine has opened, before the indexes are built. */
-  opened?: () => Promise<void>;
-}
-
 /** The repositories over an engine, loaded. */
-async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, options: StoreOptions, { release, built, opened }: Opening): Promise<Store> {
-  const articles = createArticleStore(engine);
-  const newsletter = createNewsletterStore(engine, ledgers);
-  built?.(newsletter);
-  const websub = createWebSubStore(engine);
-  const sources = createSourceStore(engine);
-  const accounts = createAccountStore(engine);
+async function assemble({ engine, ledgers, repositories, leadership, rateLimits }: Parts, options: StoreOptions, release: () => Promise<void>, beforeOpened = async () => {}): Promise<Store> {
+  const { articles, newsletter, websub, sources, accounts } = repositories;
   await engine.open();
-  await opened?.();
+  await beforeOpened();
   articles.opened();
   await newsletter.opened((options.now ?? (() => new Date()))());
   return {
@@ -115,18 +113,16 @@ async function assemble({ engine, ledgers, leadership, rateLimits }: Parts, opti
   };
 }
 
-async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promise<Store> {
+async function openEmbeddedStore(dataDir: string, options: StoreOptions): Promise<{ store: Store; engine: StoreEngine }> {
   const lock = lockDataDir(dataDir);
   try {
     const ledgers = createRunLedgers(dataDir);
-    let newsletter: NewsletterStore | undefined;
-    const migration = createNewsletterMigration(dataDir, (id) => newsletter!.subscriberById(id));
+    // The upgrade of an older newsletter file reads the subscribers while the engine loads them.
+    const migration = createNewsletterMigration(dataDir, (id) => repositories.newsletter.subscriberById(id));
     const engine = new StoreEngine(dataDir, [CONTENT_SNAPSHOT, NEWSLETTER_SNAPSHOT, WEBSUB_SNAPSHOT, SOURCES_SNAPSHOT, CONSOLE_SNAPSHOT], { ...options, ...migration });
-    return await assemble({ engine, ledgers, leadership: soleInstance }, options, {
-      release: async () => lock.release(),
-      built: (repository) => void (newsletter = repository),
-      opened: () => migration.cleanUp(),
-    });
+    const repositories = createRepositories(engine, ledgers);
+    const store = await assemble({ engine, ledgers, repositories, leadership: soleInstance }, options, async () => lock.release(), () => migration.cleanUp());
+    return { store, engine };
   } catch (err) {
     lock.release();
     throw err;
@@ -138,8 +134,8 @@ async function openPostgresStore(databaseUrl: string, dataDir: string, options: 
   try {
     const engine = new PostgresEngine(sql, options.onFollowError);
     const ledgers = createPostgresRunLedgers(sql, instanceId(dataDir));
-    const parts = { engine, ledgers, leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
-    return await assemble(parts, options, { release: () => sql.end({ timeout: 5 }) });
+    const parts = { engine, ledgers, repositories: createRepositories(engine, ledgers), leadership: await electLeader(sql), rateLimits: createPostgresRateLimits(sql) };
+    return await assemble(parts, options, () => sql.end({ timeout: 5 }));
   } catch (err) {
     await sql.end({ timeout: 1 });
     throw err;

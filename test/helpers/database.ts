@@ -62,3 +62,13 @@ export async function storedTexts(dataDir: string): Promise<{ where: string; tex
   }
   return stored;
 }
+
+/** Drops the database of `dataDir` (a test's own, once it is done with it). */
+export async function dropDatabaseFor(dataDir: string): Promise<void> {
+  const server = postgres(SERVER_URL, { max: 1, onnotice: () => undefined });
+  try {
+    await server.unsafe(`drop database if exists "${new URL(databaseUrlFor(dataDir)).pathname.slice(1)}" with (force)`);
+  } finally {
+    await server.end();
+  }
+}
