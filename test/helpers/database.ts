@@ -72,3 +72,15 @@ export async function dropDatabaseFor(dataDir: string): Promise<void> {
     await server.end();
   }
 }
+
+/**
+ * Polls until `check` holds: on PostgreSQL another instance (or process) learns of a change
+ * through NOTIFY, not at once. On the embedded store it holds at the first look.
+ */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

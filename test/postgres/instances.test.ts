@@ -2,27 +2,17 @@
 // what one writes the others serve, a newsletter run is shared and sends each digest once, the
 // cron tick acts once, and the subscribe budget is one.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { scheduleNewsletter } from '../../src/jobs/scheduler.js';
 import { SENDS_IN_FLIGHT } from '../../src/newsletter/run-newsletter.js';
 import { SUBSCRIBE_LIMIT } from '../../src/http/rate-limit.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
-import { createDatabaseFor } from '../helpers/database.js';
+import { createDatabaseFor, eventually } from '../helpers/database.js';
 import { ADMIN_TOKEN, createTestClock, makeDataDir, startTestService, type TestClock, type TestService } from '../helpers/service.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { startSubscriber, subscribe } from '../helpers/websub-subscriber.js';
 import { importSubscribers, publish } from '../newsletter/fixtures.js';
 
 const SITE = 'http://notizie.example.org';
-
-/** Polls until `check` holds: another instance learns of a change through NOTIFY, not at once. */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
 
 const digestsPerRecipient = (...sinks: SmtpSink[]) => {
   const counts = new Map<string, number>();
