@@ -5,6 +5,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { recordAudit } from '../../console/accounts.js';
 import type { AppContext } from '../../context.js';
 import type { DeliveryRecord, RunCounts, RunRecord } from '../../domain/newsletter.js';
+import { nextCronRun } from '../../jobs/next-run.js';
 import { previewDigest } from '../../newsletter/subscribers-admin.js';
 import { HttpError } from '../errors.js';
 import { framedEmailPreviewSecurityHeaders } from '../security-headers.js';
@@ -12,6 +13,7 @@ import type { ConsoleRenderer } from './render-console.js';
 import { consoleLocals, requireRole } from './session.js';
 
 const RUNS_SHOWN = 30;
+const HOUR_MS = 60 * 60 * 1000;
 const DELIVERIES_SHOWN = 200;
 
 /** A run's counts as they stand: recorded once it finished, counted from its deliveries while it sends. */
@@ -29,13 +31,20 @@ export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
   const { newsletter } = ctx.store;
 
   router.get('/admin/newsletter', adminOnly, (req, res) => {
-    const waiting = newsletter.allSubscribers().flatMap((subscriber) => (subscriber.nextDigestAt ? [subscriber.nextDigestAt] : []));
+    const now = ctx.clock();
+    const waiting = newsletter
+      .allSubscribers()
+      .flatMap((subscriber) => (subscriber.status === 'confirmed' && subscriber.nextDigestAt ? [subscriber.nextDigestAt] : []))
+      .sort();
+    const withinHour = new Date(now.getTime() + HOUR_MS).toISOString();
     const runs = [...newsletter.runs()].reverse().slice(0, RUNS_SHOWN).map((run) => ({ ...run, href: admin(`/newsletter/runs/${run.id}`), statusName: run.status === 'finished' ? text.finished : text.running }));
     view.send(res, 'newsletter.njk', {
       title: text.newsletterNav,
       section: 'newsletter',
-      cron: text.cronSchedule(ctx.config.newsletterCron, ctx.config.timezone),
-      nextRhythmDigest: waiting.sort()[0],
+      nextCronSend: nextCronRun(ctx.config.newsletterCron, ctx.config.timezone, now)?.toISOString(),
+      schedule: `${ctx.config.timezone}; NEWSLETTER_CRON ${ctx.config.newsletterCron}`,
+      nextRhythmDigest: waiting[0],
+      dueWithinHour: waiting.filter((due) => due <= withinHour).length,
       runs,
       busy: req.query.busy === '1' || ctx.newsletter.isRunning,
     });
