@@ -127,6 +127,26 @@ describe('console in Chromium', function () {
     await context.close();
   });
 
+  it('signs a disabled editor out on their next page, and refuses their sign-in with a clear message', async () => {
+    await addAccount(service, 'redattrice@example.org', 'editor');
+    const editorContext = await browser.newContext();
+    const editorPage = await signIn(editorContext, 'redattrice@example.org');
+    const adminContext = await browser.newContext();
+    const adminPage = await signIn(adminContext, 'admin@example.org');
+    await adminPage.getByRole('link', { name: 'Account' }).click();
+    await adminPage.getByRole('button', { name: 'Disattiva · redattrice@example.org' }).click();
+    await adminPage.getByText("L'account è disattivato: è uscito da ogni browser e non può accedere.").waitFor();
+    await editorPage.reload();
+    assert.match(editorPage.url(), /\/admin\/sign-in\?next=/);
+    await editorPage.getByLabel('Email').fill('redattrice@example.org');
+    await editorPage.getByLabel('Password').fill(PASSWORD);
+    await editorPage.getByRole('button', { name: 'Accedi' }).click();
+    await editorPage.getByText('Questo account è disattivato: chiedi a un amministratore di riattivarlo.').waitFor();
+    assert.match(editorPage.url(), /\/admin\/sign-in$/);
+    await adminContext.close();
+    await editorContext.close();
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious accessibility violation on any console page, in the ${colorScheme} colour scheme`, async () => {
       const { link } = await createAccount(service.ctx, 'test', `nuovo-${colorScheme}@example.org`, 'editor');
