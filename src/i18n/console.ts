@@ -1,4 +1,5 @@
 // What the console (/admin) says, in each language the site can speak.
+import { italianFieldMessage } from './field-messages.js';
 import { languageOf } from './locale.js';
 
 const EN = {
@@ -24,6 +25,8 @@ const EN = {
   linkExpired: 'This link has expired or was already used. Ask an admin for a new one.',
   passwordSaved: 'Your password is saved: sign in with it.',
   errorSummary: 'There is a problem',
+  /** A validation message (English in schemas and checks) in this language. */
+  fieldMessage: (message: string) => message,
   roleEditor: 'editor',
   roleAdmin: 'admin',
   newAccount: 'New account',
@@ -242,6 +245,7 @@ const IT: ConsoleText = {
   linkExpired: "Questo link è scaduto o è già stato usato. Chiedine uno nuovo a un amministratore.",
   passwordSaved: 'La password è salvata: accedi con quella.',
   errorSummary: "C'è un problema",
+  fieldMessage: italianFieldMessage,
   roleEditor: 'redattore',
   roleAdmin: 'amministratore',
   newAccount: 'Nuovo account',

@@ -70,6 +70,30 @@ describe('console articles', function () {
     assert.equal(service.ctx.store.articles.byId(article.id)!.contentHtml, '<p>Testo di Marco.</p>', "Marco's save stands");
   });
 
+  it('tells an editor what is wrong with the form in the console\'s language, naming each field', async () => {
+    const editor = await signedIn(service, 'anna@example.org');
+    const invalid = { title: 'x'.repeat(301), contentHtml: '', imageUrl: 'ftp://example.org/foto.png', publishAt: 'domani', action: 'draft' };
+    const italian = await editor.post('/admin/articles/new', invalid);
+    assert.equal(italian.status, 422);
+    const errorsOf = async (response: Response) => [...(await response.text()).matchAll(/<li><a href="#(\w+)">([^<]*)<\/a><\/li>/g)].map((match) => `${match[1]} ${match[2]}`);
+    assert.deepEqual(await errorsOf(italian), ['publishAt Data e ora di pubblicazione (Europe/Rome): non è una data con un’ora']);
+    const afterDate = await editor.post('/admin/articles/new', { ...invalid, publishAt: '' });
+    assert.deepEqual(await errorsOf(afterDate), [
+      'title Titolo: deve avere al massimo 300 caratteri',
+      'contentHtml Testo: non può essere vuoto',
+      'imageUrl Immagine (URL): deve essere un indirizzo completo http(s)',
+    ]);
+
+    const english = await startTestService({ TIMEZONE: 'Europe/Rome', SITE_LANGUAGE: 'en' });
+    try {
+      await addAccount(english, 'anna@example.org', 'editor');
+      const englishEditor = await signedIn(english, 'anna@example.org');
+      assert.deepEqual((await errorsOf(await englishEditor.post('/admin/articles/new', { ...invalid, publishAt: '' })))[0], 'title Title: must be at most 300 characters');
+    } finally {
+      await english.stop({ removeData: true });
+    }
+  });
+
   it('honours If-Match on PATCH /api/articles/{id}: 412 for an old version, the change for the current one', async () => {
     const created = await service.request('/api/articles', { method: 'POST', admin: true, json: { title: 'Via API', contentHtml: '<p>Uno.</p>' } });
     const etag = created.headers.get('etag')!;
@@ -104,7 +128,7 @@ describe('console articles', function () {
     const fields = { title: 'Con foto', contentHtml: '<p>Testo.</p>', action: 'draft' };
     const notPicture = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'x.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') } });
     assert.equal(notPicture.status, 422);
-    assert.match(await notPicture.text(), /must be a PNG, JPEG, GIF or WebP picture/);
+    assert.match(await notPicture.text(), /Oppure carica un&#39;immagine: deve essere un’immagine PNG, JPEG, GIF o WebP/);
     const tooLarge = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'big.png', bytes: Buffer.concat([TINY_PNG, Buffer.alloc(MAX_PICTURE_BYTES)]) } });
     assert.equal(tooLarge.status, 422);
     assert.equal(byTitle('Con foto'), undefined);

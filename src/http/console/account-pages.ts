@@ -96,7 +96,7 @@ export function accountPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       renderAccounts(res, { link, linkEmail: account.email });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
-      renderAccounts(res, { errors: [{ field: 'email', message: `${text.email}: ${err.errors[0]!.message}` }] }, 422);
+      renderAccounts(res, { errors: [{ field: 'email', message: `${text.email}: ${text.fieldMessage(err.errors[0]!.message)}` }] }, 422);
     }
   });
 
