@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { parseRssFeed } from 'feedsmith';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { MAX_PICTURE_BYTES } from '../../src/console/media.js';
-import { addAccount, signedIn, TINY_PNG } from './console-client.js';
+import { gifOf, pngOf } from '../helpers/pictures.js';
+import { addAccount, signedIn } from './console-client.js';
 
 describe('console articles', function () {
   this.timeout(30_000);
@@ -123,24 +124,31 @@ describe('console articles', function () {
     assert.deepEqual([...second.matchAll(/>(Notizia \d+)</g)].map((match) => match[1]), ['Notizia 2', 'Notizia 1', 'Notizia 0']);
   });
 
-  it('keeps an uploaded picture under DATA_DIR/media, served for a year; refuses what is not a picture or is too large', async () => {
+  it('keeps an uploaded picture under DATA_DIR/media, served for a year; refuses what is not a picture, is too large, or has too few or too many pixels', async () => {
     const editor = await signedIn(service, 'anna@example.org');
     const fields = { title: 'Con foto', contentHtml: '<p>Testo.</p>', action: 'draft' };
-    const notPicture = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'x.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') } });
-    assert.equal(notPicture.status, 422);
-    assert.match(await notPicture.text(), /Oppure carica un&#39;immagine: deve essere un’immagine PNG, JPEG, GIF o WebP/);
-    const tooLarge = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'big.png', bytes: Buffer.concat([TINY_PNG, Buffer.alloc(MAX_PICTURE_BYTES)]) } });
-    assert.equal(tooLarge.status, 422);
+    const upload = (name: string, bytes: Buffer) => editor.post('/admin/articles/new', fields, { file: { field: 'image', name, bytes } });
+    const picture = pngOf(320, 200);
+    const refusals = [
+      [await upload('x.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')), 'deve essere un’immagine PNG, JPEG, GIF o WebP'],
+      [await upload('big.png', Buffer.concat([picture, Buffer.alloc(MAX_PICTURE_BYTES)])), 'deve pesare al massimo 5 MB'],
+      [await upload('punto.png', pngOf(1, 1)), 'deve essere larga almeno 200 pixel e alta almeno 200 pixel'],
+      [await upload('striscia.gif', gifOf(8001, 200)), 'deve essere larga al massimo 8000 pixel e alta al massimo 8000 pixel'],
+    ] as const;
+    for (const [response, message] of refusals) {
+      assert.equal(response.status, 422);
+      assert.match(await response.text(), new RegExp(`Oppure carica un&#39;immagine: ${message}`));
+    }
     assert.equal(byTitle('Con foto'), undefined);
 
-    assert.equal((await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'foto.png', bytes: TINY_PNG } })).status, 303);
+    assert.equal((await upload('foto.png', picture)).status, 303);
     const imageUrl = byTitle('Con foto')!.imageUrl!;
     assert.ok(imageUrl.startsWith(`${service.url}/media/`), imageUrl);
     const served = await fetch(imageUrl);
     assert.equal(served.status, 200);
     assert.equal(served.headers.get('content-type'), 'image/png');
     assert.match(served.headers.get('cache-control')!, /max-age=31536000, immutable/);
-    assert.deepEqual(Buffer.from(await served.arrayBuffer()), TINY_PNG);
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), picture);
   });
 
   it('offers the known categories as checkboxes next to a field for new ones, and saves both', async () => {
@@ -150,7 +158,7 @@ describe('console articles', function () {
     assert.match(form, /<input type="checkbox" id="category-1" name="category" value="Cultura">/);
     assert.match(form, /<input type="checkbox" id="category-2" name="category" value="Sport">/);
     // Ticked existing categories, with a new one typed in; posted as a form with a picture too.
-    const response = await editor.post('/admin/articles/new', { title: 'Seconda', contentHtml: '<p>Due.</p>', category: ['Cultura', 'Sport'], categories: 'Musica', action: 'draft' }, { file: { field: 'image', name: 'a.png', bytes: TINY_PNG } });
+    const response = await editor.post('/admin/articles/new', { title: 'Seconda', contentHtml: '<p>Due.</p>', category: ['Cultura', 'Sport'], categories: 'Musica', action: 'draft' }, { file: { field: 'image', name: 'a.png', bytes: pngOf(320, 200) } });
     assert.equal(response.status, 303);
     const article = byTitle('Seconda')!;
     assert.deepEqual(service.ctx.store.articles.categoriesOf(article.categories).map((category) => category.name), ['Cultura', 'Sport', 'Musica']);

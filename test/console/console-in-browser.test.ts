@@ -7,7 +7,8 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { feedWithEtag, fixture, startUpstream, type Upstream } from '../helpers/upstream.js';
 import { launchChromium, seriousViolations } from '../pages/browser.js';
 import { startPagesService, type PagesService } from '../pages/fixture.js';
-import { addAccount, PASSWORD, TINY_PNG } from './console-client.js';
+import { pngOf } from '../helpers/pictures.js';
+import { addAccount, PASSWORD } from './console-client.js';
 
 describe('console in Chromium', function () {
   this.timeout(120_000); // a browser on two shared cores
@@ -74,7 +75,7 @@ describe('console in Chromium', function () {
     await page.getByLabel('Nuove categorie').fill('Concerti');
     await page.getByLabel('Cerca un articolo da collegare').fill('certificati');
     await page.getByRole('button', { name: /^Aggiungi «Certificati di malattia/ }).click();
-    await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: pngOf(320, 200) });
     await page.getByLabel(/Data e ora di pubblicazione/).fill('2026-11-28T18:00');
     await page.getByRole('button', { name: 'Pubblica' }).press('Enter');
     await page.waitForURL(/saved=1/);
@@ -94,7 +95,7 @@ describe('console in Chromium', function () {
     assert.equal(await reader.locator('.content a').getAttribute('href'), 'https://example.org/biglietti');
     const picture = reader.locator('.article__figure img');
     assert.match((await picture.getAttribute('src'))!, /\/media\/[\w-]+\.png$/);
-    assert.equal(await picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 1, 'the uploaded picture loads');
+    assert.equal(await picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 320, 'the uploaded picture loads');
     assert.match(await (await service.request('/categories/cultura/atom.xml')).text(), /Concerto in piazza/);
     await context.close();
   });
