@@ -1,6 +1,8 @@
 // People at the console: accounts from the command line, sign-in, sessions that end, forms that
 // only this site's pages can send, roles, and the audit log of it all.
 import assert from 'node:assert/strict';
+import type { Store } from 'express-rate-limit';
+import type { RateLimitStores } from '../../src/http/rate-limit.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { addAccount, consoleClient, PASSWORD, signedIn } from './console-client.js';
 
@@ -74,6 +76,24 @@ describe('console sign-in', function () {
     await client.get('/admin/sign-in');
     for (let attempt = 0; attempt < 20; attempt += 1) assert.equal((await client.post('/admin/sign-in', { email: `guess${attempt}@example.org`, password: 'wrong' })).status, 401);
     assert.equal((await client.post('/admin/sign-in', { email: 'admin@example.org', password: PASSWORD })).status, 429);
+  });
+
+  it('counts wrong passwords in the rate-limit stores it is given: two instances sharing them count together', async () => {
+    const shared = sharedStores();
+    const instances = [await startTestService({}, { rateLimitStores: shared }), await startTestService({}, { rateLimitStores: shared })];
+    try {
+      const clients = [];
+      for (const instance of instances) {
+        await addAccount(instance, 'editor@example.org', 'editor');
+        const client = consoleClient(instance);
+        await client.get('/admin/sign-in');
+        clients.push(client);
+      }
+      for (let attempt = 0; attempt < 5; attempt += 1) assert.equal((await clients[attempt % 2]!.post('/admin/sign-in', { email: 'editor@example.org', password: `guess ${attempt}` })).status, 401);
+      assert.equal((await clients[1]!.post('/admin/sign-in', { email: 'editor@example.org', password: PASSWORD })).status, 429, 'five wrong passwords across the two instances');
+    } finally {
+      for (const instance of instances) await instance.stop({ removeData: true });
+    }
   });
 
   it('refuses a form posted from another origin, and one without its CSRF token', async () => {
@@ -208,3 +228,30 @@ describe('console sign-in', function () {
     }
   });
 });
+
+/** Rate-limit counts kept outside any one instance (as a table in a shared database would keep them). */
+function sharedStores(): RateLimitStores {
+  const counts = new Map<string, { totalHits: number; resetTime: Date }>();
+  return (limiter) => {
+    let windowMs = 0;
+    const keyOf = (key: string) => `${limiter} ${key}`;
+    const store: Store = {
+      localKeys: false,
+      init: (options) => void (windowMs = options.windowMs),
+      get: async (key) => counts.get(keyOf(key)),
+      increment: async (key) => {
+        const current = counts.get(keyOf(key));
+        const count = current && current.resetTime.getTime() > Date.now() ? current : { totalHits: 0, resetTime: new Date(Date.now() + windowMs) };
+        count.totalHits += 1;
+        counts.set(keyOf(key), count);
+        return { ...count };
+      },
+      decrement: async (key) => {
+        const count = counts.get(keyOf(key));
+        if (count) count.totalHits -= 1;
+      },
+      resetKey: async (key) => void counts.delete(keyOf(key)),
+    };
+    return store;
+  };
+}

@@ -34,7 +34,7 @@ export function accountPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
     view.send(res, 'sign-in.njk', { title: text.signIn, next: nextPath(req.query.next, admin), notice, errors: [] });
   });
 
-  router.post('/admin/sign-in', ...form, ...createSignInLimiters(), async (req, res) => {
+  router.post('/admin/sign-in', ...form, ...createSignInLimiters(ctx.rateLimitStores), async (req, res) => {
     const email = posted(req, 'email');
     const signedIn = await signIn(ctx, email, posted(req, 'password'));
     if ('refused' in signedIn) {
