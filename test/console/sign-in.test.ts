@@ -7,7 +7,7 @@ import { startTestService, type TestService } from '../helpers/service.js';
 import { addAccount, consoleClient, PASSWORD, signedIn } from './console-client.js';
 
 describe('console sign-in', function () {
-  this.timeout(30_000);
+  this.timeout(60_000); // scrypt for each of twenty-odd sign-ins, on two shared cores
   let service: TestService;
 
   beforeEach(async () => {

@@ -77,7 +77,10 @@ export function accountPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
 
   const renderAccounts = (res: Parameters<RequestHandler>[1], data: Record<string, unknown> = {}, status = 200) => {
     const accounts = ctx.store.accounts.accounts().map((account) => ({
-      ...account,
+      id: account.id,
+      email: account.email,
+      role: account.role,
+      disabled: Boolean(account.disabledAt),
       state: account.disabledAt ? text.accountStates.disabled : account.passwordHash ? text.accountStates.active : text.passwordPending,
       sessions: ctx.store.accounts.sessionsOf(account.id).length,
     }));

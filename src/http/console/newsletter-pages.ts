@@ -4,7 +4,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { recordAudit } from '../../console/accounts.js';
 import type { AppContext } from '../../context.js';
-import type { DeliveryRecord, RunCounts, RunRecord } from '../../domain/newsletter.js';
+import type { DeliveryRecord, RunCounts, RunRecord, SubscriberRecord } from '../../domain/newsletter.js';
 import { nextCronRun } from '../../jobs/next-run.js';
 import { previewDigest } from '../../newsletter/subscribers-admin.js';
 import { HttpError } from '../errors.js';
@@ -24,6 +24,20 @@ export function runProgress(run: RunRecord, deliveries: readonly DeliveryRecord[
   return { status: run.status, ...counts, total: deliveries.length, done: counts.sent + counts.deferred + counts.failed };
 }
 
+/** The earliest digest due to a confirmed subscriber with a rhythm of their own, and how many are due within the hour. */
+function rhythmDigests(subscribers: Iterable<SubscriberRecord>, now: Date): { nextRhythmDigest?: string; dueWithinHour: number } {
+  const withinHour = new Date(now.getTime() + HOUR_MS).toISOString();
+  let nextRhythmDigest: string | undefined;
+  let dueWithinHour = 0;
+  for (const { status, nextDigestAt } of subscribers) {
+    if (status !== 'confirmed' || !nextDigestAt) continue;
+    // ISO instants in UTC compare as strings.
+    if (!nextRhythmDigest || nextDigestAt < nextRhythmDigest) nextRhythmDigest = nextDigestAt;
+    if (nextDigestAt <= withinHour) dueWithinHour += 1;
+  }
+  return { nextRhythmDigest, dueWithinHour };
+}
+
 export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: RequestHandler[]): Router {
   const router = Router();
   const { text, admin } = view;
@@ -32,19 +46,13 @@ export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
 
   router.get('/admin/newsletter', adminOnly, (req, res) => {
     const now = ctx.clock();
-    const waiting = newsletter
-      .allSubscribers()
-      .flatMap((subscriber) => (subscriber.status === 'confirmed' && subscriber.nextDigestAt ? [subscriber.nextDigestAt] : []))
-      .sort();
-    const withinHour = new Date(now.getTime() + HOUR_MS).toISOString();
     const runs = [...newsletter.runs()].reverse().slice(0, RUNS_SHOWN).map((run) => ({ ...run, href: admin(`/newsletter/runs/${run.id}`), statusName: run.status === 'finished' ? text.finished : text.running }));
     view.send(res, 'newsletter.njk', {
       title: text.newsletterNav,
       section: 'newsletter',
       nextCronSend: nextCronRun(ctx.config.newsletterCron, ctx.config.timezone, now)?.toISOString(),
       schedule: `${ctx.config.timezone}; NEWSLETTER_CRON ${ctx.config.newsletterCron}`,
-      nextRhythmDigest: waiting[0],
-      dueWithinHour: waiting.filter((due) => due <= withinHour).length,
+      ...rhythmDigests(newsletter.allSubscribers(), now),
       runs,
       busy: req.query.busy === '1' || ctx.newsletter.isRunning,
     });
