@@ -125,19 +125,22 @@ describe('console articles', function () {
   });
 
   it('keeps an uploaded picture under DATA_DIR/media, served for a year; refuses what is not a picture, is too large, or has too few or too many pixels', async () => {
+    // Made before the requests: a pause longer than the server's keep-alive resets the client's socket.
+    const picture = pngOf(320, 200);
+    const refused = [
+      ['x.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'deve essere un’immagine PNG, JPEG, GIF o WebP'],
+      ['big.png', Buffer.concat([picture, Buffer.alloc(MAX_PICTURE_BYTES)]), 'deve pesare al massimo 5 MB'],
+      ['punto.png', pngOf(1, 1), 'deve essere larga almeno 200 pixel e alta almeno 200 pixel'],
+      ['stretta.gif', gifOf(150, 300), 'deve essere larga almeno 200 pixel e alta almeno 200 pixel'],
+      ['striscia.png', pngOf(8001, 200), 'deve essere larga al massimo 8000 pixel e alta al massimo 8000 pixel'],
+    ] as const;
     const editor = await signedIn(service, 'anna@example.org');
     const fields = { title: 'Con foto', contentHtml: '<p>Testo.</p>', action: 'draft' };
     const upload = (name: string, bytes: Buffer) => editor.post('/admin/articles/new', fields, { file: { field: 'image', name, bytes } });
-    const picture = pngOf(320, 200);
-    const refusals = [
-      [await upload('x.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')), 'deve essere un’immagine PNG, JPEG, GIF o WebP'],
-      [await upload('big.png', Buffer.concat([picture, Buffer.alloc(MAX_PICTURE_BYTES)])), 'deve pesare al massimo 5 MB'],
-      [await upload('punto.png', pngOf(1, 1)), 'deve essere larga almeno 200 pixel e alta almeno 200 pixel'],
-      [await upload('striscia.gif', gifOf(8001, 200)), 'deve essere larga al massimo 8000 pixel e alta al massimo 8000 pixel'],
-    ] as const;
-    for (const [response, message] of refusals) {
-      assert.equal(response.status, 422);
-      assert.match(await response.text(), new RegExp(`Oppure carica un&#39;immagine: ${message}`));
+    for (const [name, bytes, message] of refused) {
+      const response = await upload(name, bytes);
+      assert.equal(response.status, 422, name);
+      assert.match(await response.text(), new RegExp(`Oppure carica un&#39;immagine: ${message}`), name);
     }
     assert.equal(byTitle('Con foto'), undefined);
 

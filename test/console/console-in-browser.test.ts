@@ -48,6 +48,8 @@ describe('console in Chromium', function () {
     const context = await browser.newContext();
     const page = await signIn(context, 'editor@example.org');
     await page.getByRole('link', { name: 'Nuovo articolo' }).click();
+    // The rich editor is built by a script: on a busy machine, after the page's load.
+    await page.locator('.rich-editor [contenteditable="true"]').waitFor();
     await page.getByLabel('Titolo', { exact: true }).fill('Concerto in piazza');
     await page.keyboard.press('Tab');
     await page.keyboard.type('La banda suona sabato.');
