@@ -70,6 +70,8 @@ describe('console in Chromium', function () {
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Elenco puntato' }).click();
+    // The button hands the focus back to the text; on a busy machine, keys typed before that are lost.
+    await page.locator('.rich-editor [contenteditable="true"]:focus').waitFor();
     await page.keyboard.type('andata');
     await page.keyboard.press('Enter');
     await page.keyboard.type('ritorno');
