@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount, setPassword } from '../src/console/accounts.js';
+import { createAccount, disableAccount, setPassword, signIn } from '../src/console/accounts.js';
 import { seedDemoContent } from '../src/seed/seed-demo.js';
 import { launchChromium } from '../test/pages/browser.js';
 import { startTestService, type TestService } from '../test/helpers/service.js';
@@ -18,8 +18,10 @@ const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'd
 const NOW = '2026-11-27T09:00:00Z';
 const DAY = 24 * 60 * 60 * 1000;
 
-async function shoot(page: Page, url: string, file: string, options: { fullPage?: boolean } = {}): Promise<void> {
+/** `ready`: a selector to wait for once the page has loaded (what its script builds). */
+async function shoot(page: Page, url: string, file: string, options: { fullPage?: boolean; ready?: string } = {}): Promise<void> {
   await page.goto(url, { waitUntil: 'load' });
+  if (options.ready) await page.locator(options.ready).first().waitFor();
   await page.screenshot({ path: path.join(DOCS, file), fullPage: options.fullPage ?? false });
   console.log(`docs/${file}`);
 }
@@ -84,12 +86,25 @@ async function serveHostPage(html: string): Promise<{ server: Server; url: strin
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
-/** The console as an admin sees it: the article list, an article's editor, the newsletter; the editor on a phone. */
+/** The newsroom's other people: an editor signed in on two browsers, one disabled, one yet to choose a password. */
+async function addColleagues(service: TestService): Promise<void> {
+  const people = [['marta.bianchi@example.org', 'editor'], ['luca.verdi@example.org', 'editor'], ['paolo.neri@example.org', 'admin']] as const;
+  for (const [email, role] of people) {
+    const { account } = await createAccount(service.ctx, 'redazione@example.org', email, role);
+    await setPassword(service.ctx, account, 'screenshots only');
+  }
+  for (let browser = 0; browser < 2; browser += 1) await signIn(service.ctx, 'marta.bianchi@example.org', 'screenshots only');
+  await disableAccount(service.ctx, 'redazione@example.org', service.ctx.store.accounts.accountByEmail('luca.verdi@example.org')!);
+  await createAccount(service.ctx, 'redazione@example.org', 'stagista@example.org', 'editor');
+}
+
+/** The console as an admin sees it: the article list, an article's rich editor, the newsletter, the accounts; the editor on a phone. */
 async function shootConsole(browser: Browser, service: TestService): Promise<void> {
   const { account } = await createAccount(service.ctx, 'screenshots', 'redazione@example.org', 'admin');
   await setPassword(service.ctx, account, 'screenshots only');
+  await addColleagues(service);
   for (const [viewport, shots] of [
-    [{ width: 1280, height: 900 }, ['articles', 'editor', 'newsletter']],
+    [{ width: 1280, height: 900 }, ['articles', 'editor', 'newsletter', 'accounts']],
     [{ width: 390, height: 844 }, ['editor-phone']],
   ] as const) {
     const context = await browser.newContext({ viewport, colorScheme: 'light', ...(viewport.width < 500 ? { deviceScaleFactor: 2, isMobile: true } : {}) });
@@ -100,8 +115,8 @@ async function shootConsole(browser: Browser, service: TestService): Promise<voi
     await page.getByRole('button', { name: 'Accedi' }).click();
     await page.waitForURL(/\/admin\/articles$/);
     const article = service.ctx.store.articles.all()[0]!;
-    const paths: Record<string, string> = { articles: '/admin/articles', editor: `/admin/articles/${article.id}`, newsletter: '/admin/newsletter', 'editor-phone': `/admin/articles/${article.id}` };
-    for (const shot of shots) await shoot(page, service.url + paths[shot], `console-${shot}.png`);
+    const paths: Record<string, string> = { articles: '/admin/articles', editor: `/admin/articles/${article.id}`, newsletter: '/admin/newsletter', accounts: '/admin/accounts', 'editor-phone': `/admin/articles/${article.id}` };
+    for (const shot of shots) await shoot(page, service.url + paths[shot], `console-${shot}.png`, { ready: shot.startsWith('editor') ? '.rich-editor [contenteditable="true"]' : undefined });
     await context.close();
   }
 }

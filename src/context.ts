@@ -9,6 +9,7 @@ import type { FetchLimits } from './ingest/fetch-feed.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createLogger } from './log.js';
 import { hubUrl } from './feeds/feed-urls.js';
+import { memoryRateLimitStores, type RateLimitStores } from './http/rate-limit.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createEmailRenderer, type EmailRenderer } from './newsletter/render-email.js';
 import { createNewsletterJob, type NewsletterJob } from './newsletter/run-newsletter.js';
@@ -33,6 +34,8 @@ export interface AppContext {
   websub: WebSub;
   /** Sources: feeds published elsewhere, fetched and imported as articles. */
   ingest: Ingest;
+  /** Where rate limits (subscribing, hub requests, wrong passwords) keep their counts. */
+  rateLimitStores: RateLimitStores;
 }
 
 export interface ContextOverrides {
@@ -41,6 +44,8 @@ export interface ContextOverrides {
   mailer?: Mailer;
   /** Smaller fetch bounds for sources (tests of slow and oversized feeds). */
   ingestLimits?: FetchLimits;
+  /** Counts shared with other instances; memory (this instance alone) by default. */
+  rateLimitStores?: RateLimitStores;
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -71,6 +76,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     mailer: overrides.mailer ?? createMailer(config),
     emails,
     background: createBackgroundTasks(log),
+    // On PostgreSQL the counts are in the database, one budget whichever instance answers.
+    rateLimitStores: overrides.rateLimitStores ?? store.rateLimits ?? memoryRateLimitStores,
   } as AppContext;
   ctx.newsletter = createNewsletterJob(ctx);
   ctx.outbound = createOutbound({ allowPrivateNetworks: config.allowPrivateNetworks });

@@ -52,18 +52,25 @@ export async function setPassword(ctx: AppContext, account: Account, password: s
   if (password.length < MIN_PASSWORD_LENGTH) throw HttpError.invalid([{ field: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
   const { setPasswordTokenHash: _used, setPasswordExpiresAt: _until, ...rest } = account;
   await ctx.store.accounts.saveAccount({ ...rest, passwordHash: await hashPassword(password) });
-  await ctx.store.accounts.removeSessions(ctx.store.accounts.sessionsOf(account.id).map((session) => session.id));
+  await endSessions(ctx, account);
   await recordAudit(ctx, account.email, 'password-set');
 }
 
-/** A new session and its cookie token when the password is right; undefined otherwise (same time either way). */
-export async function signIn(ctx: AppContext, email: string, password: string): Promise<{ token: string; session: Session } | undefined> {
+export type SignInResult = { token: string; session: Session } | { refused: 'password' | 'disabled' };
+
+/**
+ * A new session and its cookie token when the password is right (same time either way); a
+ * disabled account is refused, and said so only to whoever knows its password.
+ */
+export async function signIn(ctx: AppContext, email: string, password: string): Promise<SignInResult> {
   const account = ctx.store.accounts.accountByEmail(email.trim());
   const right = await verifyPassword(password, account?.passwordHash ?? (await UNKNOWN_ACCOUNT_HASH));
-  if (!account?.passwordHash || !right) {
-    await recordAudit(ctx, email.trim().toLowerCase().slice(0, 200), 'sign-in-refused');
-    return undefined;
-  }
+  const refuse = async (why: 'password' | 'disabled') => {
+    await recordAudit(ctx, email.trim().toLowerCase().slice(0, 200), 'sign-in-refused', why === 'disabled' ? 'account disabled' : undefined);
+    return { refused: why };
+  };
+  if (!account?.passwordHash || !right) return refuse('password');
+  if (account.disabledAt) return refuse('disabled');
   const token = randomBytes(32).toString('base64url');
   const now = ctx.clock().toISOString();
   const session: Session = { id: sha256(token), accountId: account.id, csrf: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now };
@@ -79,7 +86,8 @@ export async function resumeSession(ctx: AppContext, token: string | undefined):
   if (!session) return undefined;
   const now = ctx.clock().getTime();
   const account = ctx.store.accounts.account(session.accountId);
-  if (!account || now - Date.parse(session.lastSeenAt) > SESSION_IDLE_MS) {
+  // Disabling ends the sessions too; the check holds should the process stop between the two writes.
+  if (!account || account.disabledAt || now - Date.parse(session.lastSeenAt) > SESSION_IDLE_MS) {
     await ctx.store.accounts.removeSessions([session.id]);
     return undefined;
   }
@@ -90,4 +98,29 @@ export async function resumeSession(ctx: AppContext, token: string | undefined):
 export async function signOut(ctx: AppContext, session: Session, account: Account): Promise<void> {
   await ctx.store.accounts.removeSessions([session.id]);
   await recordAudit(ctx, account.email, 'sign-out');
+}
+
+/** Ends every session of the account at once: each of its browsers is signed out on its next request. */
+async function endSessions(ctx: AppContext, account: Account): Promise<void> {
+  await ctx.store.accounts.removeSessions(ctx.store.accounts.sessionsOf(account.id).map((session) => session.id));
+}
+
+/** Signs the account out of every browser; it can sign in again. */
+export async function signOutEverywhere(ctx: AppContext, actor: string, account: Account): Promise<void> {
+  await endSessions(ctx, account);
+  await recordAudit(ctx, actor, 'account-signed-out', account.email);
+}
+
+/** The account can no longer sign in, and its sessions end now. */
+export async function disableAccount(ctx: AppContext, actor: string, account: Account): Promise<void> {
+  await ctx.store.accounts.saveAccount({ ...account, disabledAt: ctx.clock().toISOString() });
+  await endSessions(ctx, account);
+  await recordAudit(ctx, actor, 'account-disabled', account.email);
+}
+
+/** The account can sign in again (with the password it had). */
+export async function enableAccount(ctx: AppContext, actor: string, account: Account): Promise<void> {
+  const { disabledAt: _until, ...enabled } = account;
+  await ctx.store.accounts.saveAccount(enabled);
+  await recordAudit(ctx, actor, 'account-enabled', account.email);
 }

@@ -14,6 +14,8 @@ export interface Account {
   setPasswordTokenHash?: string;
   setPasswordExpiresAt?: string;
   createdAt: string;
+  /** Set while an admin has disabled the account: it cannot sign in, and it has no session. */
+  disabledAt?: string;
 }
 
 /** A signed-in browser. The id is the SHA-256 of the cookie's token: the store never holds the token. */
@@ -32,6 +34,9 @@ export type AuditAction =
   | 'sign-out'
   | 'account-created'
   | 'password-set'
+  | 'account-disabled'
+  | 'account-enabled'
+  | 'account-signed-out'
   | 'article-created'
   | 'article-saved'
   | 'article-published'

@@ -19,7 +19,7 @@ import { noSniffing } from './security-headers.js';
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   const auth = createAdminCheck(ctx.config.adminToken);
-  const subscribeLimiter = createSubscribeLimiter(ctx.store.rateLimits);
+  const subscribeLimiter = createSubscribeLimiter(ctx.rateLimitStores);
   app.disable('x-powered-by');
   // The client address (for the subscribe rate limit) comes from X-Forwarded-For only via these proxies.
   app.set('trust proxy', ctx.config.trustProxy);
@@ -43,7 +43,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(articleRoutes(ctx, auth));
   app.use(accountRoutes(ctx, auth));
   app.use(newsletterRoutes(ctx, auth, subscribeLimiter));
-  app.use(websubRoutes(ctx, auth, createHubLimiter(ctx.store.rateLimits)));
+  app.use(websubRoutes(ctx, auth, createHubLimiter(ctx.rateLimitStores)));
   app.use(sourceRoutes(ctx, auth));
 
   app.use(serveAssets());

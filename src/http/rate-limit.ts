@@ -1,12 +1,22 @@
 // Subscribing is rate-limited per client address (the API and the form share one budget), so
 // nobody can use Notiziario to flood a stranger's inbox with confirmation emails; WebSub hub
-// requests, each of which makes us call a URL, have a budget of their own. With PostgreSQL the
-// counters are in the database, shared by every instance.
+// requests, each of which makes us call a URL, have a budget of their own; so do wrong passwords
+// at the console's sign-in. Where the counts live is one seam, RateLimitStores: in memory by
+// default (each instance counts alone); a shared store counts across instances.
 import { isIP } from 'node:net';
 import type { Request } from 'express';
-import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
-import type { SharedRateLimits } from '../store/postgres/rate-limits.js';
+import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
 import { HttpError } from './errors.js';
+
+export type LimiterName = 'subscribe' | 'hub' | 'sign-in-address' | 'sign-in-account';
+
+/**
+ * A store of counts per limiter (express-rate-limit's Store: increment, decrement, resetKey),
+ * one instance per limiter as express-rate-limit asks.
+ */
+export type RateLimitStores = (limiter: LimiterName) => Store;
+
+export const memoryRateLimitStores: RateLimitStores = () => new MemoryStore();
 
 const SUBSCRIBE_WINDOW_MS = 10 * 60 * 1000;
 export const SUBSCRIBE_LIMIT = 20;
@@ -27,13 +37,13 @@ function clientKey(req: Request): string {
   return ipKeyGenerator(address, IPV6_PREFIX);
 }
 
-export function createSubscribeLimiter(shared?: SharedRateLimits): RateLimitRequestHandler {
-  return createLimiter(SUBSCRIBE_LIMIT, 'Too many subscription requests from this address; try again later.', { ...(shared ? { store: shared('subscribe') } : {}) });
+export function createSubscribeLimiter(stores: RateLimitStores): RateLimitRequestHandler {
+  return createLimiter(SUBSCRIBE_LIMIT, 'Too many subscription requests from this address; try again later.', { store: stores('subscribe') });
 }
 
 /** WebSub hub requests: each makes the hub call a URL, so an address gets a budget of them too. */
-export function createHubLimiter(shared?: SharedRateLimits): RateLimitRequestHandler {
-  return createLimiter(HUB_LIMIT, 'Too many hub requests from this address; try again later.', { ...(shared ? { store: shared('hub') } : {}) });
+export function createHubLimiter(stores: RateLimitStores): RateLimitRequestHandler {
+  return createLimiter(HUB_LIMIT, 'Too many hub requests from this address; try again later.', { store: stores('hub') });
 }
 
 /** Wrong passwords at the console's sign-in: counted per address and per account (only failures count). */
@@ -41,13 +51,12 @@ export const SIGN_IN_FAILURES_PER_ACCOUNT = 5;
 export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
 const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
-export function createSignInLimiters(shared?: SharedRateLimits): RateLimitRequestHandler[] {
+export function createSignInLimiters(stores: RateLimitStores): RateLimitRequestHandler[] {
   const detail = 'Too many wrong passwords; try again in 15 minutes.';
   const accountKey = (req: Request) => `account:${String(req.body?.email ?? '').trim().toLowerCase()}`;
-  const store = (name: string) => (shared ? { store: shared(name) } : {});
   return [
-    createLimiter(SIGN_IN_FAILURES_PER_ADDRESS, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, ...store('sign-in-address') }),
-    createLimiter(SIGN_IN_FAILURES_PER_ACCOUNT, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, keyGenerator: accountKey, ...store('sign-in-account') }),
+    createLimiter(SIGN_IN_FAILURES_PER_ADDRESS, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, store: stores('sign-in-address') }),
+    createLimiter(SIGN_IN_FAILURES_PER_ACCOUNT, detail, { windowMs: SIGN_IN_WINDOW_MS, skipSuccessfulRequests: true, keyGenerator: accountKey, store: stores('sign-in-account') }),
   ];
 }
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { parseRssFeed } from 'feedsmith';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { MAX_PICTURE_BYTES } from '../../src/console/media.js';
-import { addAccount, signedIn, TINY_PNG } from './console-client.js';
+import { gifOf, pngOf } from '../helpers/pictures.js';
+import { addAccount, signedIn } from './console-client.js';
 
 describe('console articles', function () {
   this.timeout(30_000);
@@ -70,6 +71,30 @@ describe('console articles', function () {
     assert.equal(service.ctx.store.articles.byId(article.id)!.contentHtml, '<p>Testo di Marco.</p>', "Marco's save stands");
   });
 
+  it('tells an editor what is wrong with the form in the console\'s language, naming each field', async () => {
+    const editor = await signedIn(service, 'anna@example.org');
+    const invalid = { title: 'x'.repeat(301), contentHtml: '', imageUrl: 'ftp://example.org/foto.png', publishAt: 'domani', action: 'draft' };
+    const italian = await editor.post('/admin/articles/new', invalid);
+    assert.equal(italian.status, 422);
+    const errorsOf = async (response: Response) => [...(await response.text()).matchAll(/<li><a href="#(\w+)">([^<]*)<\/a><\/li>/g)].map((match) => `${match[1]} ${match[2]}`);
+    assert.deepEqual(await errorsOf(italian), ['publishAt Data e ora di pubblicazione (Europe/Rome): non è una data con un’ora']);
+    const afterDate = await editor.post('/admin/articles/new', { ...invalid, publishAt: '' });
+    assert.deepEqual(await errorsOf(afterDate), [
+      'title Titolo: deve avere al massimo 300 caratteri',
+      'contentHtml Testo: non può essere vuoto',
+      'imageUrl Immagine (URL): deve essere un indirizzo completo http(s)',
+    ]);
+
+    const english = await startTestService({ TIMEZONE: 'Europe/Rome', SITE_LANGUAGE: 'en' });
+    try {
+      await addAccount(english, 'anna@example.org', 'editor');
+      const englishEditor = await signedIn(english, 'anna@example.org');
+      assert.deepEqual((await errorsOf(await englishEditor.post('/admin/articles/new', { ...invalid, publishAt: '' })))[0], 'title Title: must be at most 300 characters');
+    } finally {
+      await english.stop({ removeData: true });
+    }
+  });
+
   it('honours If-Match on PATCH /api/articles/{id}: 412 for an old version, the change for the current one', async () => {
     const created = await service.request('/api/articles', { method: 'POST', admin: true, json: { title: 'Via API', contentHtml: '<p>Uno.</p>' } });
     const etag = created.headers.get('etag')!;
@@ -99,24 +124,34 @@ describe('console articles', function () {
     assert.deepEqual([...second.matchAll(/>(Notizia \d+)</g)].map((match) => match[1]), ['Notizia 2', 'Notizia 1', 'Notizia 0']);
   });
 
-  it('keeps an uploaded picture under DATA_DIR/media, served for a year; refuses what is not a picture or is too large', async () => {
+  it('keeps an uploaded picture under DATA_DIR/media, served for a year; refuses what is not a picture, is too large, or has too few or too many pixels', async () => {
+    // Made before the requests: a pause longer than the server's keep-alive resets the client's socket.
+    const picture = pngOf(320, 200);
+    const refused = [
+      ['x.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'deve essere un’immagine PNG, JPEG, GIF o WebP'],
+      ['big.png', Buffer.concat([picture, Buffer.alloc(MAX_PICTURE_BYTES)]), 'deve pesare al massimo 5 MB'],
+      ['punto.png', pngOf(1, 1), 'deve essere larga almeno 200 pixel e alta almeno 200 pixel'],
+      ['stretta.gif', gifOf(150, 300), 'deve essere larga almeno 200 pixel e alta almeno 200 pixel'],
+      ['striscia.png', pngOf(8001, 200), 'deve essere larga al massimo 8000 pixel e alta al massimo 8000 pixel'],
+    ] as const;
     const editor = await signedIn(service, 'anna@example.org');
     const fields = { title: 'Con foto', contentHtml: '<p>Testo.</p>', action: 'draft' };
-    const notPicture = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'x.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') } });
-    assert.equal(notPicture.status, 422);
-    assert.match(await notPicture.text(), /must be a PNG, JPEG, GIF or WebP picture/);
-    const tooLarge = await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'big.png', bytes: Buffer.concat([TINY_PNG, Buffer.alloc(MAX_PICTURE_BYTES)]) } });
-    assert.equal(tooLarge.status, 422);
+    const upload = (name: string, bytes: Buffer) => editor.post('/admin/articles/new', fields, { file: { field: 'image', name, bytes } });
+    for (const [name, bytes, message] of refused) {
+      const response = await upload(name, bytes);
+      assert.equal(response.status, 422, name);
+      assert.match(await response.text(), new RegExp(`Oppure carica un&#39;immagine: ${message}`), name);
+    }
     assert.equal(byTitle('Con foto'), undefined);
 
-    assert.equal((await editor.post('/admin/articles/new', fields, { file: { field: 'image', name: 'foto.png', bytes: TINY_PNG } })).status, 303);
+    assert.equal((await upload('foto.png', picture)).status, 303);
     const imageUrl = byTitle('Con foto')!.imageUrl!;
     assert.ok(imageUrl.startsWith(`${service.url}/media/`), imageUrl);
     const served = await fetch(imageUrl);
     assert.equal(served.status, 200);
     assert.equal(served.headers.get('content-type'), 'image/png');
     assert.match(served.headers.get('cache-control')!, /max-age=31536000, immutable/);
-    assert.deepEqual(Buffer.from(await served.arrayBuffer()), TINY_PNG);
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), picture);
   });
 
   it('offers the known categories as checkboxes next to a field for new ones, and saves both', async () => {
@@ -126,7 +161,7 @@ describe('console articles', function () {
     assert.match(form, /<input type="checkbox" id="category-1" name="category" value="Cultura">/);
     assert.match(form, /<input type="checkbox" id="category-2" name="category" value="Sport">/);
     // Ticked existing categories, with a new one typed in; posted as a form with a picture too.
-    const response = await editor.post('/admin/articles/new', { title: 'Seconda', contentHtml: '<p>Due.</p>', category: ['Cultura', 'Sport'], categories: 'Musica', action: 'draft' }, { file: { field: 'image', name: 'a.png', bytes: TINY_PNG } });
+    const response = await editor.post('/admin/articles/new', { title: 'Seconda', contentHtml: '<p>Due.</p>', category: ['Cultura', 'Sport'], categories: 'Musica', action: 'draft' }, { file: { field: 'image', name: 'a.png', bytes: pngOf(320, 200) } });
     assert.equal(response.status, 303);
     const article = byTitle('Seconda')!;
     assert.deepEqual(service.ctx.store.articles.categoriesOf(article.categories).map((category) => category.name), ['Cultura', 'Sport', 'Musica']);

@@ -6,8 +6,6 @@ import type { Role } from '../../src/domain/account.js';
 import type { TestService } from '../helpers/service.js';
 
 export const PASSWORD = 'correct horse battery';
-/** A 1×1 PNG. */
-export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 export async function addAccount(service: TestService, email: string, role: Role, password = PASSWORD): Promise<void> {
   const { account } = await createAccount(service.ctx, 'test', email, role);

@@ -7,7 +7,8 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { feedWithEtag, fixture, startUpstream, type Upstream } from '../helpers/upstream.js';
 import { launchChromium, seriousViolations } from '../pages/browser.js';
 import { startPagesService, type PagesService } from '../pages/fixture.js';
-import { addAccount, PASSWORD, TINY_PNG } from './console-client.js';
+import { pngOf } from '../helpers/pictures.js';
+import { addAccount, PASSWORD } from './console-client.js';
 
 describe('console in Chromium', function () {
   this.timeout(120_000); // a browser on two shared cores
@@ -47,6 +48,8 @@ describe('console in Chromium', function () {
     const context = await browser.newContext();
     const page = await signIn(context, 'editor@example.org');
     await page.getByRole('link', { name: 'Nuovo articolo' }).click();
+    // The rich editor is built by a script: on a busy machine, after the page's load.
+    await page.locator('.rich-editor [contenteditable="true"]').waitFor();
     await page.getByLabel('Titolo', { exact: true }).fill('Concerto in piazza');
     await page.keyboard.press('Tab');
     await page.keyboard.type('La banda suona sabato.');
@@ -67,6 +70,8 @@ describe('console in Chromium', function () {
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Elenco puntato' }).click();
+    // The button hands the focus back to the text; on a busy machine, keys typed before that are lost.
+    await page.locator('.rich-editor [contenteditable="true"]:focus').waitFor();
     await page.keyboard.type('andata');
     await page.keyboard.press('Enter');
     await page.keyboard.type('ritorno');
@@ -74,7 +79,7 @@ describe('console in Chromium', function () {
     await page.getByLabel('Nuove categorie').fill('Concerti');
     await page.getByLabel('Cerca un articolo da collegare').fill('certificati');
     await page.getByRole('button', { name: /^Aggiungi «Certificati di malattia/ }).click();
-    await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await page.getByLabel("Oppure carica un'immagine").setInputFiles({ name: 'piazza.png', mimeType: 'image/png', buffer: pngOf(320, 200) });
     await page.getByLabel(/Data e ora di pubblicazione/).fill('2026-11-28T18:00');
     await page.getByRole('button', { name: 'Pubblica' }).press('Enter');
     await page.waitForURL(/saved=1/);
@@ -94,7 +99,7 @@ describe('console in Chromium', function () {
     assert.equal(await reader.locator('.content a').getAttribute('href'), 'https://example.org/biglietti');
     const picture = reader.locator('.article__figure img');
     assert.match((await picture.getAttribute('src'))!, /\/media\/[\w-]+\.png$/);
-    assert.equal(await picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 1, 'the uploaded picture loads');
+    assert.equal(await picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 320, 'the uploaded picture loads');
     assert.match(await (await service.request('/categories/cultura/atom.xml')).text(), /Concerto in piazza/);
     await context.close();
   });
@@ -125,6 +130,26 @@ describe('console in Chromium', function () {
     for (const email of emails) assert.equal(sink.to(email).length, 1, email);
     assert.ok(service.ctx.store.accounts.auditEntries(0, 5).some((entry) => entry.action === 'newsletter-sent' && entry.actor === 'admin@example.org'));
     await context.close();
+  });
+
+  it('signs a disabled editor out on their next page, and refuses their sign-in with a clear message', async () => {
+    await addAccount(service, 'redattrice@example.org', 'editor');
+    const editorContext = await browser.newContext();
+    const editorPage = await signIn(editorContext, 'redattrice@example.org');
+    const adminContext = await browser.newContext();
+    const adminPage = await signIn(adminContext, 'admin@example.org');
+    await adminPage.getByRole('link', { name: 'Account' }).click();
+    await adminPage.getByRole('button', { name: 'Disattiva · redattrice@example.org' }).click();
+    await adminPage.getByText("L'account è disattivato: è uscito da ogni browser e non può accedere.").waitFor();
+    await editorPage.reload();
+    assert.match(editorPage.url(), /\/admin\/sign-in\?next=/);
+    await editorPage.getByLabel('Email').fill('redattrice@example.org');
+    await editorPage.getByLabel('Password').fill(PASSWORD);
+    await editorPage.getByRole('button', { name: 'Accedi' }).click();
+    await editorPage.getByText('Questo account è disattivato: chiedi a un amministratore di riattivarlo.').waitFor();
+    assert.match(editorPage.url(), /\/admin\/sign-in$/);
+    await adminContext.close();
+    await editorContext.close();
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {

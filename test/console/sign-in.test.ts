@@ -1,11 +1,13 @@
 // People at the console: accounts from the command line, sign-in, sessions that end, forms that
 // only this site's pages can send, roles, and the audit log of it all.
 import assert from 'node:assert/strict';
+import type { Store } from 'express-rate-limit';
+import type { RateLimitStores } from '../../src/http/rate-limit.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { addAccount, consoleClient, PASSWORD, signedIn } from './console-client.js';
 
 describe('console sign-in', function () {
-  this.timeout(30_000);
+  this.timeout(60_000); // scrypt for each of twenty-odd sign-ins, on two shared cores
   let service: TestService;
 
   beforeEach(async () => {
@@ -76,6 +78,24 @@ describe('console sign-in', function () {
     assert.equal((await client.post('/admin/sign-in', { email: 'admin@example.org', password: PASSWORD })).status, 429);
   });
 
+  it('counts wrong passwords in the rate-limit stores it is given: two instances sharing them count together', async () => {
+    const shared = sharedStores();
+    const instances = [await startTestService({}, { rateLimitStores: shared }), await startTestService({}, { rateLimitStores: shared })];
+    try {
+      const clients = [];
+      for (const instance of instances) {
+        await addAccount(instance, 'editor@example.org', 'editor');
+        const client = consoleClient(instance);
+        await client.get('/admin/sign-in');
+        clients.push(client);
+      }
+      for (let attempt = 0; attempt < 5; attempt += 1) assert.equal((await clients[attempt % 2]!.post('/admin/sign-in', { email: 'editor@example.org', password: `guess ${attempt}` })).status, 401);
+      assert.equal((await clients[1]!.post('/admin/sign-in', { email: 'editor@example.org', password: PASSWORD })).status, 429, 'five wrong passwords across the two instances');
+    } finally {
+      for (const instance of instances) await instance.stop({ removeData: true });
+    }
+  });
+
   it('refuses a form posted from another origin, and one without its CSRF token', async () => {
     const client = await signedIn(service, 'editor@example.org');
     const fields = { title: 'Da fuori', contentHtml: '<p>Testo.</p>', action: 'publish' };
@@ -125,6 +145,58 @@ describe('console sign-in', function () {
     await signedIn(service, 'nuova@example.org', 'a long new password');
   });
 
+  it('lets an admin disable an account: its browsers are signed out at once, its sign-in is refused with a clear message, and once enabled it signs in again', async () => {
+    const editor = await signedIn(service, 'editor@example.org');
+    const admin = await signedIn(service, 'admin@example.org');
+    const id = service.ctx.store.accounts.accountByEmail('editor@example.org')!.id;
+    await admin.get('/admin/accounts');
+    const disabled = await admin.post(`/admin/accounts/${id}/disable`, {});
+    assert.equal(disabled.status, 303);
+    assert.match(await (await admin.get(disabled.headers.get('location')!.replace(/^.*\/admin/, '/admin'))).text(), /account è disattivato: è uscito da ogni browser/);
+    const next = await editor.get('/admin/articles');
+    assert.equal(next.status, 303);
+    assert.match(next.headers.get('location')!, /\/admin\/sign-in/);
+    const again = consoleClient(service);
+    await again.get('/admin/sign-in');
+    const refused = await again.post('/admin/sign-in', { email: 'editor@example.org', password: PASSWORD });
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /Questo account è disattivato: chiedi a un amministratore di riattivarlo\./);
+    const wrong = await again.post('/admin/sign-in', { email: 'editor@example.org', password: 'not the password' });
+    assert.match(await wrong.text(), /email o la password non sono corrette/, 'a wrong password does not learn that the account is disabled');
+    await admin.get('/admin/accounts');
+    assert.equal((await admin.post(`/admin/accounts/${id}/enable`, {})).status, 303);
+    await signedIn(service, 'editor@example.org');
+    const entries = service.ctx.store.accounts.auditEntries(0, 50).map((entry) => `${entry.actor} ${entry.action} ${entry.target ?? ''}`.trim());
+    assert.ok(entries.includes('admin@example.org account-disabled editor@example.org'));
+    assert.ok(entries.includes('admin@example.org account-enabled editor@example.org'));
+    assert.ok(entries.includes('editor@example.org sign-in-refused account disabled'));
+  });
+
+  it('does not let an admin disable their own account, and tells them why', async () => {
+    const admin = await signedIn(service, 'admin@example.org');
+    const own = service.ctx.store.accounts.accountByEmail('admin@example.org')!;
+    await admin.get('/admin/accounts');
+    const refused = await admin.post(`/admin/accounts/${own.id}/disable`, {});
+    assert.equal(refused.status, 409);
+    assert.match(await refused.text(), /Non puoi disattivare il tuo account: chiedi a un altro amministratore\./);
+    assert.equal(service.ctx.store.accounts.account(own.id)!.disabledAt, undefined);
+    assert.equal((await admin.get('/admin/accounts')).status, 200, 'still signed in');
+  });
+
+  it('signs an account out of every browser at an admin\'s word, and lets it sign in again', async () => {
+    const laptop = await signedIn(service, 'editor@example.org');
+    const phone = await signedIn(service, 'editor@example.org');
+    const admin = await signedIn(service, 'admin@example.org');
+    const id = service.ctx.store.accounts.accountByEmail('editor@example.org')!.id;
+    assert.match(await (await admin.get('/admin/accounts')).text(), /<td>2<\/td>/, 'two signed-in browsers');
+    assert.equal((await admin.post(`/admin/accounts/${id}/sign-out`, {})).status, 303);
+    assert.equal((await laptop.get('/admin/articles')).status, 303);
+    assert.equal((await phone.get('/admin/articles')).status, 303);
+    assert.equal((await admin.get('/admin/articles')).status, 200, 'the admin stays signed in');
+    await signedIn(service, 'editor@example.org');
+    assert.equal(service.ctx.store.accounts.auditEntries(0, 10).filter((entry) => entry.action === 'account-signed-out' && entry.target === 'editor@example.org').length, 1);
+  });
+
   it('keeps an audit log of sign-ins, refusals, account changes, publishes and deletions', async () => {
     const editor = await signedIn(service, 'editor@example.org');
     await editor.post('/admin/articles/new', { title: 'Notizia registrata', contentHtml: '<p>Testo.</p>', action: 'publish' });
@@ -156,3 +228,30 @@ describe('console sign-in', function () {
     }
   });
 });
+
+/** Rate-limit counts kept outside any one instance (as a table in a shared database would keep them). */
+function sharedStores(): RateLimitStores {
+  const counts = new Map<string, { totalHits: number; resetTime: Date }>();
+  return (limiter) => {
+    let windowMs = 0;
+    const keyOf = (key: string) => `${limiter} ${key}`;
+    const store: Store = {
+      localKeys: false,
+      init: (options) => void (windowMs = options.windowMs),
+      get: async (key) => counts.get(keyOf(key)),
+      increment: async (key) => {
+        const current = counts.get(keyOf(key));
+        const count = current && current.resetTime.getTime() > Date.now() ? current : { totalHits: 0, resetTime: new Date(Date.now() + windowMs) };
+        count.totalHits += 1;
+        counts.set(keyOf(key), count);
+        return { ...count };
+      },
+      decrement: async (key) => {
+        const count = counts.get(keyOf(key));
+        if (count) count.totalHits -= 1;
+      },
+      resetKey: async (key) => void counts.delete(keyOf(key)),
+    };
+    return store;
+  };
+}

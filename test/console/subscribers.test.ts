@@ -49,10 +49,10 @@ describe('console subscribers', function () {
     assert.equal(service.ctx.store.newsletter.allSubscribers().length, 0, 'the preview writes nothing');
     assert.deepEqual(rowsOf(page), [
       '2 anna@example.org sarà importato',
-      '3 rossi, mario@ rifiutato: email is not a valid email address, e.g. name@example.org',
+      '3 rossi, mario@ rifiutato: email non è un indirizzo email valido, ad esempio nome@esempio.it',
       '4 bruno@example.org sarà importato',
-      '5 chiara@example.org rifiutato: categories.0 there is no category &quot;nessuna-categoria&quot;',
-      '6 anna@example.org rifiutato: email is already on the list',
+      '5 chiara@example.org rifiutato: categories.0 non esiste la categoria &quot;nessuna-categoria&quot;',
+      '6 anna@example.org rifiutato: email è già nella lista',
       '7 dario@example.org sarà importato',
     ]);
     assert.match(page, /3 saranno importati, 3 rifiutati/);

@@ -1,10 +1,10 @@
 // Signing in and out, choosing a password through a one-time link, the accounts (admins) and
 // the audit log (admins).
 import { Router, type Request, type RequestHandler } from 'express';
-import { accountOfLink, createAccount, setPassword, signIn, signOut } from '../../console/accounts.js';
+import { accountOfLink, createAccount, disableAccount, enableAccount, setPassword, signIn, signOut, signOutEverywhere } from '../../console/accounts.js';
 import { MIN_PASSWORD_LENGTH } from '../../console/passwords.js';
 import type { AppContext } from '../../context.js';
-import { ROLES, type Role } from '../../domain/account.js';
+import { ROLES, type Account, type Role } from '../../domain/account.js';
 import { HttpError } from '../errors.js';
 import { createSignInLimiters } from '../rate-limit.js';
 import { pageQuery, pager } from './pager.js';
@@ -34,11 +34,13 @@ export function accountPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
     view.send(res, 'sign-in.njk', { title: text.signIn, next: nextPath(req.query.next, admin), notice, errors: [] });
   });
 
-  router.post('/admin/sign-in', ...form, ...createSignInLimiters(ctx.store.rateLimits), async (req, res) => {
+  router.post('/admin/sign-in', ...form, ...createSignInLimiters(ctx.rateLimitStores), async (req, res) => {
     const email = posted(req, 'email');
     const signedIn = await signIn(ctx, email, posted(req, 'password'));
-    if (!signedIn) {
-      return view.send(res, 'sign-in.njk', { title: text.signIn, email, next: nextPath(req.body?.next, admin), errors: [{ field: 'email', message: text.wrongPassword }] }, 401);
+    if ('refused' in signedIn) {
+      const disabled = signedIn.refused === 'disabled';
+      const errors = [{ field: 'email', message: disabled ? text.accountDisabled : text.wrongPassword }];
+      return view.send(res, 'sign-in.njk', { title: text.signIn, email, next: nextPath(req.body?.next, admin), errors }, disabled ? 403 : 401);
     }
     res.cookie(SESSION_COOKIE, signedIn.token, cookieOptions(ctx));
     res.redirect(303, nextPath(req.body?.next, admin));
@@ -73,10 +75,21 @@ export function accountPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
     res.redirect(303, admin('/sign-in?done=password'));
   });
 
-  const renderAccounts = (res: Parameters<RequestHandler>[1], data: Record<string, unknown> = {}, status = 200) =>
-    view.send(res, 'accounts.njk', { title: text.accountsNav, section: 'accounts', accounts: ctx.store.accounts.accounts(), errors: [], ...data }, status);
+  const renderAccounts = (res: Parameters<RequestHandler>[1], data: Record<string, unknown> = {}, status = 200) => {
+    const accounts = ctx.store.accounts.accounts().map((account) => ({
+      id: account.id,
+      email: account.email,
+      role: account.role,
+      disabled: Boolean(account.disabledAt),
+      state: account.disabledAt ? text.accountStates.disabled : account.passwordHash ? text.accountStates.active : text.passwordPending,
+      sessions: ctx.store.accounts.sessionsOf(account.id).length,
+    }));
+    view.send(res, 'accounts.njk', { title: text.accountsNav, section: 'accounts', accounts, errors: [], ...data }, status);
+  };
 
-  router.get('/admin/accounts', requireRole('admin'), (_req, res) => renderAccounts(res));
+  router.get('/admin/accounts', requireRole('admin'), (req, res) => {
+    renderAccounts(res, { done: typeof req.query.done === 'string' ? text.accountDone[req.query.done] : undefined });
+  });
 
   router.post('/admin/accounts', ...form, requireRole('admin'), async (req, res) => {
     const role = posted(req, 'role') as Role;
@@ -86,8 +99,33 @@ export function accountPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       renderAccounts(res, { link, linkEmail: account.email });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
-      renderAccounts(res, { errors: [{ field: 'email', message: `${text.email}: ${err.errors[0]!.message}` }] }, 422);
+      renderAccounts(res, { errors: [{ field: 'email', message: `${text.email}: ${text.fieldMessage(err.errors[0]!.message)}` }] }, 422);
     }
+  });
+
+  const accountOr404 = (req: Request): Account => {
+    const account = ctx.store.accounts.account(String(req.params.id));
+    if (!account) throw HttpError.notFound(`There is no account ${req.params.id}`);
+    return account;
+  };
+
+  router.post('/admin/accounts/:id/disable', ...form, requireRole('admin'), async (req, res) => {
+    const account = accountOr404(req);
+    const me = consoleLocals(res).account!;
+    // Someone must stay who can enable accounts again: an admin never locks themselves out.
+    if (account.id === me.id) return renderAccounts(res, { refusal: text.cannotDisableSelf }, 409);
+    await disableAccount(ctx, me.email, account);
+    res.redirect(303, admin('/accounts?done=disabled'));
+  });
+
+  router.post('/admin/accounts/:id/enable', ...form, requireRole('admin'), async (req, res) => {
+    await enableAccount(ctx, consoleLocals(res).account!.email, accountOr404(req));
+    res.redirect(303, admin('/accounts?done=enabled'));
+  });
+
+  router.post('/admin/accounts/:id/sign-out', ...form, requireRole('admin'), async (req, res) => {
+    await signOutEverywhere(ctx, consoleLocals(res).account!.email, accountOr404(req));
+    res.redirect(303, admin('/accounts?done=signed-out'));
   });
 
   router.get('/admin/audit', requireRole('admin'), (req, res) => {

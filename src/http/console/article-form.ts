@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import { createArticleSchema, updateArticleSchema, type CreateArticleInput, type UpdateArticleInput } from '../../domain/article-input.js';
 import { articleVersion, categoryKey, type ArticleRecord } from '../../domain/article.js';
 import { fromLocalInput, toLocalInput } from '../../domain/local-time.js';
+import type { ConsoleText } from '../../i18n/console.js';
 import { HttpError, parseInput, type FieldError } from '../errors.js';
 
 /** The form's fields as strings, as the page shows them and as they were posted. */
@@ -116,11 +117,14 @@ export function categoryChoices(form: ArticleForm, known: readonly { name: strin
   };
 }
 
-/** A 422's field errors as the form's error summary lists them (`related.2` is the related field). */
-export function formErrors(err: unknown, labels: Record<string, string>): FieldError[] {
+/**
+ * A 422's field errors as the form's error summary lists them, each message after its field's
+ * label in the console's language (`related.2` is the related field).
+ */
+export function formErrors(err: unknown, labels: Record<string, string>, text: Pick<ConsoleText, 'fieldMessage'>): FieldError[] {
   if (!(err instanceof HttpError) || err.status !== 422) throw err;
   return err.errors.map((error) => {
     const field = error.field.split('.')[0]!;
-    return { field, message: `${labels[field] ?? field}: ${error.message}` };
+    return { field, message: `${labels[field] ?? field}: ${text.fieldMessage(error.message)}` };
   });
 }

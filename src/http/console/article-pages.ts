@@ -124,7 +124,7 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
       posted = await postedWithPicture(req, res);
       article = await createArticle(ctx, createInput(ctx, posted, statusOf(req)));
     } catch (err) {
-      return renderEditor(res, posted, { errors: formErrors(err, labels) }, 422);
+      return renderEditor(res, posted, { errors: formErrors(err, labels, text) }, 422);
     }
     await recordAudit(ctx, actorOf(res), article.status === 'published' ? 'article-published' : 'article-created', article.title);
     res.redirect(303, admin(`/articles/${article.id}?saved=1`));
@@ -143,7 +143,7 @@ export function articlePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: 
     } catch (err) {
       // Someone saved first: everything this editor wrote stays in the form, with the message.
       if (err instanceof HttpError && err.status === 412) return renderEditor(res, posted, { conflict: true }, 409);
-      return renderEditor(res, posted, { errors: formErrors(err, labels) }, 422);
+      return renderEditor(res, posted, { errors: formErrors(err, labels, text) }, 422);
     }
     const action = article.status === 'published' && before.status !== 'published' ? 'article-published' : article.status === 'draft' && before.status === 'published' ? 'article-unpublished' : 'article-saved';
     await recordAudit(ctx, actorOf(res), action, article.title);

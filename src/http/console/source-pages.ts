@@ -57,7 +57,7 @@ export function sourcePageRoutes(ctx: AppContext, view: ConsoleRenderer, form: R
       url = (await ctx.ingest.add(input)).url;
     } catch (err) {
       const invalid = err instanceof SourceRefusedError ? HttpError.invalid([{ field: 'url', message: err.message }]) : err;
-      return renderList(res, { form: posted, errors: formErrors(invalid, labels) }, 422);
+      return renderList(res, { form: posted, errors: formErrors(invalid, labels, text) }, 422);
     }
     await recordAudit(ctx, actorOf(res), 'source-added', url);
     res.redirect(303, admin('/sources?done=added'));

@@ -53,7 +53,7 @@ export function subscriberPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
     const csv = upload ? new TextDecoder().decode(upload) : typeof req.body?.csv === 'string' ? req.body.csv : '';
     const { rows, headerProblem } = readSubscriberCsv(csv);
     const base = { title: text.importHeading, section: 'subscribers', csv };
-    if (headerProblem || !rows.length) return view.send(res, 'import.njk', { ...base, errors: [{ field: 'csv', message: `${text.csvLabel}: ${headerProblem ?? 'no rows'}` }] }, 422);
+    if (headerProblem || !rows.length) return view.send(res, 'import.njk', { ...base, errors: [{ field: 'csv', message: `${text.csvLabel}: ${text.fieldMessage(headerProblem ?? 'no rows')}` }] }, 422);
     const doImport = req.body?.action === 'import';
     const result = await importSubscribers(ctx, rows, { dryRun: !doImport });
     if (doImport) await recordAudit(ctx, actorOf(res), 'subscribers-imported', text.imported(result.imported, result.skipped));
@@ -63,7 +63,7 @@ export function subscriberPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
   /** Each row's fate: its line in the file (the header is line 1), its address, why it is refused. */
   function outcomes(rows: Record<string, unknown>[], result: ImportResult) {
     return rows.map((row, index) => {
-      const reasons = result.errors.filter((error) => error.index === index).map((error) => `${error.field} ${error.message}`);
+      const reasons = result.errors.filter((error) => error.index === index).map((error) => `${error.field} ${text.fieldMessage(error.message)}`);
       return { line: index + 2, email: String(row.email ?? ''), refused: reasons.length > 0, outcome: reasons.length ? text.refused(reasons.join('; ')) : text.willImport };
     });
   }
