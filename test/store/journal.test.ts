@@ -175,12 +175,12 @@ describe('store: journal and snapshots', () => {
     ]);
     await store.newsletter.saveSubscribers([subscriberRecord('sub-10000', 'again@example.org')]);
     await compaction;
-    const expected = stateOf(store);
+    const expected = await stateOf(store);
     await store.close();
     JSON.parse(await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8'));
     const reopened = await openStore(dir);
     try {
-      assert.deepEqual(stateOf(reopened), expected);
+      assert.deepEqual(await stateOf(reopened), expected);
       assert.equal(reopened.newsletter.subscriberById('sub-10000')!.email, 'again@example.org');
       assert.equal(reopened.newsletter.subscriberById('sub-10001'), undefined);
     } finally {
