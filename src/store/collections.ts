@@ -54,10 +54,17 @@ export class StoreFullError extends Error {
 /** New records are refused once the heap is this full: well before V8 gives up. */
 const HEAP_REFUSAL_RATIO = 0.85;
 
-/** Both engines keep every record in memory: a change that adds records is refused when it is nearly full. */
-export function refuseWhenMemoryFull(): void {
-  const heap = getHeapStatistics();
-  if (heap.used_heap_size > heap.heap_size_limit * HEAP_REFUSAL_RATIO) throw new StoreFullError();
+/**
+ * What both engines do to a commit before writing it: they keep every record in memory, so a
+ * change that adds records is refused when the heap is nearly full; and the records are frozen
+ * (nobody changes them in place once handed over).
+ */
+export function admitChanges(changes: readonly RecordChange[]): void {
+  if (changes.some((change) => change.record !== undefined)) {
+    const heap = getHeapStatistics();
+    if (heap.used_heap_size > heap.heap_size_limit * HEAP_REFUSAL_RATIO) throw new StoreFullError();
+  }
+  for (const change of changes) if (change.record !== undefined) Object.freeze(change.record);
 }
 
 /** Thrown when a unique rule (one subscriber per address) refuses a change. */

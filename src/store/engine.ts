@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { StreamingJSONFile, type SnapshotDocument } from './json-document.js';
 import type { Collection, Engine, RecordChange } from './collections.js';
-import { refuseWhenMemoryFull } from './collections.js';
+import { admitChanges } from './collections.js';
 import { Journal, readJournal } from './journal.js';
 
 /** The journal is folded into the snapshots once its current file passes this size. */
@@ -113,8 +113,7 @@ export class StoreEngine implements Engine {
 
   /** Resolves once the changes are on disk and visible; nothing is visible if it rejects. */
   commit(changes: readonly RecordChange[]): Promise<void> {
-    if (changes.some((change) => change.record !== undefined)) refuseWhenMemoryFull();
-    for (const change of changes) if (change.record !== undefined) Object.freeze(change.record);
+    admitChanges(changes);
     const entry = { changes: changes.map(({ collection, id, record }) => (record === undefined ? { collection, id } : { collection, id, record })) };
     return this.journal.append(entry, (seq) => {
       for (const change of changes) this.apply(change, seq);

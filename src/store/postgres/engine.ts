@@ -7,7 +7,7 @@
 // notification only says "look", so a lost one is made up by the next look.
 import type { Sql } from 'postgres';
 import type { Collection, Engine, RecordChange } from '../collections.js';
-import { AddressTakenError, refuseWhenMemoryFull } from '../collections.js';
+import { AddressTakenError, admitChanges } from '../collections.js';
 import { CHANGES_CHANNEL, migrate } from './migrations.js';
 
 /** Records read per round trip when an instance starts. */
@@ -71,8 +71,7 @@ export class PostgresEngine implements Engine {
   }
 
   commit(changes: readonly RecordChange[]): Promise<void> {
-    if (changes.some((change) => change.record !== undefined)) refuseWhenMemoryFull();
-    for (const change of changes) if (change.record !== undefined) Object.freeze(change.record);
+    admitChanges(changes);
     if (changes.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiting.push({ changes, resolve, reject });
@@ -123,7 +122,8 @@ export class PostgresEngine implements Engine {
   }
 
   private async look(): Promise<void> {
-    const rows = await this.changedSince();
+    // The records changed after what this instance has applied, as they are now, in sequence order.
+    const rows = await this.sql<ChangedRow[]>`select seq::text as seq, collection, id, record from notiziario_changes_since(${this.lastSeq})`;
     this.applyRows(rows);
   }
 
@@ -160,14 +160,6 @@ export class PostgresEngine implements Engine {
   private async trimLog(seq: number): Promise<void> {
     await this.sql`delete from changes where seq in (select seq from changes order by seq limit ${TRIM_EVERY_COMMITS * 10})
                    and at < now() - make_interval(hours => ${CHANGE_LOG_HOURS}) and seq < ${seq}`;
-  }
-
-  /** The records changed after what this instance has applied, as they are now, in sequence order. */
-  private changedSince() {
-    return this.sql<ChangedRow[]>`select c.seq::text as seq, k.collection, k.id, r.record
-              from changes c cross join lateral jsonb_to_recordset(c.keys) as k(collection text, id text)
-              left join records r on r.collection = k.collection and r.id = k.id
-              where c.seq > ${this.lastSeq} order by c.seq`;
   }
 
   private applyRows(rows: readonly ChangedRow[]): void {

@@ -49,19 +49,24 @@ const STEPS: readonly string[] = [
    );`,
   // 2: a commit in one round trip: a function that takes the commit lock, returns what other
   // instances committed since `after_seq`, writes the records, and logs and announces the keys
-  // (seven round trips before, each one more wait on a busy machine).
-  `create function notiziario_commit(after_seq bigint, puts jsonb, deletions jsonb, changed jsonb)
+  // (seven round trips before, each one more wait on a busy machine). What changed since a
+  // number is a function of its own: an instance that only looks asks it too.
+  `create function notiziario_changes_since(after_seq bigint)
+   returns table (seq bigint, collection text, id text, record jsonb)
+   language sql stable as $$
+     select c.seq, k.collection, k.id, r.record
+     from changes c cross join lateral jsonb_to_recordset(c.keys) as k(collection text, id text)
+     left join records r on r.collection = k.collection and r.id = k.id
+     where c.seq > after_seq order by c.seq
+   $$;
+   create function notiziario_commit(after_seq bigint, puts jsonb, deletions jsonb, changed jsonb)
    returns table (seq bigint, collection text, id text, record jsonb)
    language plpgsql as $$
    #variable_conflict use_column
    declare next_seq bigint;
    begin
      perform pg_advisory_xact_lock(${COMMIT_LOCK});
-     return query
-       select c.seq, k.collection, k.id, r.record
-       from changes c cross join lateral jsonb_to_recordset(c.keys) as k(collection text, id text)
-       left join records r on r.collection = k.collection and r.id = k.id
-       where c.seq > after_seq order by c.seq;
+     return query select * from notiziario_changes_since(after_seq);
      insert into records (collection, id, record)
        select x.collection, x.id, x.record from jsonb_to_recordset(puts) as x(collection text, id text, record jsonb)
        on conflict (collection, id) do update set record = excluded.record;
