@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Before `npm run test:postgres`: makes sure a PostgreSQL server is there for the suite's second
-# run. When TEST_DATABASE_URL is not set and nothing answers on 127.0.0.1:5432, it starts
-# Debian's cluster (pg_ctlcluster) and creates the role `notiziario` (password `notiziario`,
-# CREATEDB) that test/helpers/database.ts connects as. It needs root for that; otherwise it says
+# Before the tests (npm's pretest, and pretest:postgres): makes sure a PostgreSQL server is there
+# for the suite's second run and for the embedded run's `npm run migrate` test. When
+# TEST_DATABASE_URL is not set and nothing answers on 127.0.0.1:5432, it starts Debian's cluster
+# (pg_ctlcluster) and creates the role `notiziario` (password `notiziario`, CREATEDB) that
+# test/helpers/database.ts connects as. It needs root for that; otherwise it says
 # what to do and fails.
 set -uo pipefail
 
