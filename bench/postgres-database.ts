@@ -45,7 +45,17 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     async drop() {
       const again = server();
       try {
-        await again.unsafe(`drop database if exists "${name}" with (force)`);
+        // An autovacuum worker on it cannot be ended by this role ("must be a member of the role
+        // whose process is being terminated"): it finishes in a moment, then the drop goes through.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await again.unsafe(`drop database if exists "${name}" with (force)`);
+            return;
+          } catch (err) {
+            if (attempt === 5) throw err;
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+          }
+        }
       } finally {
         await again.end();
       }

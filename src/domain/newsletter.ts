@@ -30,7 +30,10 @@ export interface SubscriberRecord {
   nextDigestAt?: string;
 }
 
-/** pending → sending → sent | deferred | failed; cancelled when the subscriber left meanwhile. */
+/**
+ * pending → sent | deferred | failed; cancelled when the subscriber left meanwhile. `sending` is
+ * what earlier versions wrote before each SMTP transaction: found in a run they left, it is open.
+ */
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed' | 'cancelled';
 
 /** One digest for one subscriber in one run: what was chosen, and how far sending got. */

@@ -1,5 +1,5 @@
 // The newsletter job: one function coordinates a run. It chooses each subscriber's articles,
-// records them in the ledger, and sends, writing the delivery state before and after each SMTP
+// records them in the ledger, and sends, writing the delivery's outcome after each SMTP
 // transaction; a watermark moves only once its delivery is sent. An interrupted run resumes.
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -205,7 +205,7 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   const total = (await newsletter.tallyDeliveries(run.id)).open;
   let done = 0;
   progress?.(0, total);
-  // "sending" means a sender stopped during the SMTP transaction: send again (see README).
+  // An open delivery is sent, unless its watermark shows it was (see deliver and the README).
   const claims = claimDeliveries(ctx, run.id, SENDS_IN_FLIGHT, CLAIM_LEASE_MS);
   try {
     await forEachConcurrently(claims.next, SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
@@ -237,8 +237,8 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   const now = ctx.clock();
   const subscriber = newsletter.subscriberById(delivery.subscriberId);
   // The store writes the subscriber's change before the delivery's: a crash between the two
-  // leaves a sent delivery "sending", with its cutoff already the subscriber's watermark.
-  if (delivery.state === 'sending' && subscriber?.watermark === delivery.cutoff) {
+  // leaves a sent delivery open, with its cutoff already the subscriber's watermark.
+  if (subscriber?.watermark === delivery.cutoff) {
     await newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: now.toISOString() });
     return;
   }
@@ -264,7 +264,8 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     await newsletter.updateDelivery(delivery, { state: 'failed', error: `not rendered: ${(err as Error).message}`.slice(0, 300), updatedAt: now.toISOString() });
     return;
   }
-  await newsletter.updateDelivery(delivery, { state: 'sending', updatedAt: now.toISOString() });
+  // No record before the SMTP transaction: a delivery still open after a crash is sent again
+  // (unless its watermark moved, above), whether or not it was in flight.
   try {
     await ctx.mailer.send({
       to: { address: subscriber.email, ...(subscriber.name ? { name: subscriber.name } : {}) },
@@ -277,9 +278,9 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     return;
   }
   // The watermark is on disk before the delivery says "sent". The run does not wait for that
-  // record: it shares the fsync of the next "sending", one fewer wait per digest, and a crash
-  // before it is on disk leaves "sending" with the watermark moved, which the resume records as
-  // sent without sending again (above).
+  // record: it shares a later write, one fewer wait per digest, and a crash before it is on disk
+  // leaves the delivery open with the watermark moved, which the resume records as sent without
+  // sending again (above).
   if (newsletter.subscriberById(subscriber.id)) await newsletter.updateSubscriber(subscriber.id, afterDelivery(delivery));
   scope.trailing.add(newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: ctx.clock().toISOString() }));
 }
