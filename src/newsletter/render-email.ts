@@ -87,7 +87,7 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
   async function compile(template: string, data: object): Promise<string> {
     compiles += 1;
     const mjml = templates.render(template, { lang: site.language, siteTitle: site.title, siteUrl: `${site.baseUrl}/`, slot: slots.marker, ...data });
-    return (await mjml2html(mjml, { validationLevel: 'strict' })).html;
+    return withoutIndentation((await mjml2html(mjml, { validationLevel: 'strict' })).html);
   }
 
   /** One compile per distinct email: later requests for the same content share it. */
@@ -186,4 +186,15 @@ function digestText(view: DigestView, text: EmailText, slot: Record<Slot, string
   }
   lines.push('--', view.why, `${text.manage}: ${slot.manageUrl}`, `${text.unsubscribe}: ${slot.unsubscribeUrl}`, '');
   return lines.join('\n');
+}
+
+/**
+ * MJML indents what it writes: a quarter of a digest's bytes (88 KB → 66 KB for 18 articles),
+ * mailed to every subscriber, and further below the 102 KB at which Gmail clips a message. Spaces at the start of a line
+ * are whitespace next to a line break, which HTML renders the same, outside `<pre>` and
+ * `white-space: pre` (which the email templates do not use). htmlnano (MJML's `minify`) saves
+ * about as much for 50 ms more per compile.
+ */
+function withoutIndentation(html: string): string {
+  return html.replace(/\n[ \t]+/g, '\n');
 }

@@ -1,9 +1,12 @@
 // The digest and confirmation emails for fixed content: compiled MJML (strict) and the text part
-// must not drift; personalising fills each recipient's values, escaped in the HTML.
+// must not drift; personalising fills each recipient's values, escaped in the HTML; the HTML
+// goes without MJML's indentation, drawn the same.
 import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
 import type { ArticleRecord } from '../../src/domain/article.js';
 import { createEmailRenderer, personalize } from '../../src/newsletter/render-email.js';
 import { assertGolden } from '../helpers/golden.js';
+import { launchChromium } from '../pages/browser.js';
 
 const article = (id: string, title: string, categories: string[], imageUrl?: string): ArticleRecord => ({
   id,
@@ -67,5 +70,39 @@ describe('email rendering: a rhythm’s digest says which it is', () => {
     assert.equal((await emails.digest(sections, 'weekly')).subject, 'Notiziario: Your weekly selection');
     assert.equal((await emails.digest(sections, 'daily')).subject, 'Notiziario: Your daily selection');
     assert.equal((await emails.digest(sections, 'immediate')).subject, 'Notiziario: New in Salute');
+  });
+});
+
+describe('email rendering: without MJML’s indentation', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('no line of the HTML starts with spaces, and Chromium draws it exactly as the indented HTML, on a desktop and a phone', async () => {
+    const emails = await createEmailRenderer({ baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'it', timezone: 'Europe/Rome' });
+    const sections = ['salute', 'cultura', 'ambiente'].map((slug) => ({
+      category: { slug, name: slug[0]!.toUpperCase() + slug.slice(1) },
+      articles: [1, 2, 3].map((n) => article(`${slug}-${n}`, `Notizia ${n} di ${slug}, con un titolo che va a capo su un telefono`, [slug])),
+    }));
+    const { html } = personalize(await emails.digest(sections), { greeting: 'Ciao Anna,', manageUrl: 'https://n.example/m', unsubscribeUrl: 'https://n.example/u' });
+    assert.deepEqual(html.split('\n').filter((line) => /^[ \t]/.test(line)), [], 'no indented line');
+    const indented = html.replace(/\n/g, '\n        ');
+    for (const viewport of [{ width: 1024, height: 800 }, { width: 375, height: 700 }]) {
+      const page = await browser.newPage({ viewport });
+      // Image requests go nowhere: the network is closed, and both versions are drawn alike.
+      await page.route('**/*', (route) => route.abort());
+      const draw = async (markup: string) => {
+        await page.setContent(markup);
+        return page.screenshot({ fullPage: true });
+      };
+      const [plain, withIndentation] = [await draw(html), await draw(indented)];
+      await page.close();
+      assert.ok(plain.equals(withIndentation), `the same pixels at ${viewport.width}px`);
+    }
   });
 });
