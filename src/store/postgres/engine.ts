@@ -17,6 +17,11 @@ const CHANGE_LOG_HOURS = 1;
 const TRIM_EVERY_COMMITS = 1000;
 /** How often an instance looks at the change log without being told (a lost notification). */
 const LOOK_EVERY_MS = 5000;
+/**
+ * How long a notification waits before this instance looks: a commit of its own meanwhile brings
+ * the same changes (during a shared run, both instances commit every few milliseconds).
+ */
+const LOOK_AFTER_MS = 25;
 
 interface Waiting {
   changes: readonly RecordChange[];
@@ -38,6 +43,9 @@ export class PostgresEngine implements Engine {
   private waiting: Waiting[] = [];
   private busy: Promise<void> | undefined;
   private lookWanted = false;
+  /** The highest sequence number another instance announced. */
+  private announcedSeq = 0;
+  private lookSoon: NodeJS.Timeout | undefined;
   private commits = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private lookTimer: NodeJS.Timeout | undefined;
@@ -64,9 +72,9 @@ export class PostgresEngine implements Engine {
         });
       }
     });
-    const listening = await this.sql.listen(CHANGES_CHANNEL, (seq) => this.told(Number(seq)), () => this.told(Infinity));
+    const listening = await this.sql.listen(CHANGES_CHANNEL, (seq) => this.announced(Number(seq)), () => this.lookNow());
     this.unlisten = listening.unlisten;
-    this.lookTimer = setInterval(() => this.told(Infinity), LOOK_EVERY_MS);
+    this.lookTimer = setInterval(() => this.lookNow(), LOOK_EVERY_MS);
     this.lookTimer.unref();
   }
 
@@ -96,13 +104,23 @@ export class PostgresEngine implements Engine {
 
   async close(): Promise<void> {
     clearInterval(this.lookTimer);
+    clearTimeout(this.lookSoon);
     while (this.busy) await this.busy;
     await this.unlisten?.().catch(() => undefined);
   }
 
-  /** A notification (or a timer, or a reconnection): another instance may have committed. */
-  private told(seq: number): void {
-    if (seq <= this.lastSeq) return;
+  /** Another instance committed `seq`: looked at shortly, unless a commit of this one brought it first. */
+  private announced(seq: number): void {
+    this.announcedSeq = Math.max(this.announcedSeq, seq);
+    if (seq <= this.lastSeq || this.lookSoon) return;
+    this.lookSoon = setTimeout(() => {
+      this.lookSoon = undefined;
+      if (this.announcedSeq > this.lastSeq) this.lookNow();
+    }, LOOK_AFTER_MS);
+  }
+
+  /** A timer or a reconnection (a notification may have been lost), or an announced commit still missing. */
+  private lookNow(): void {
     this.lookWanted = true;
     this.drain();
   }
