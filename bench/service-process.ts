@@ -39,7 +39,7 @@ export async function startService(dataDir: string, env: Record<string, string>)
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...SHARED_ENV, DATA_DIR: dataDir, PORT: String(port), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...SHARED_ENV, DATA_DIR: dataDir, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = watchOutput(child);
