@@ -6,10 +6,11 @@
 // in a few journal entries, not thousands).
 import type { WebSubSubscription, WebSubTopic } from '../domain/websub.js';
 import type { Engine, RecordChange } from './collections.js';
+import { gatherChanges } from './gathered-changes.js';
 import { withChanges } from './run-ledger.js';
 
 /**
- * How long a subscription change waits for others to share its write. Each write costs a few file
+ * How long a subscription change waits for others to share its write (see gathered-changes.ts). Each write costs a few file
  * operations on the event loop and an fsync; a change lost to a crash meanwhile is a push sent twice.
  */
 const GROUP_WINDOW_MS = 50;
@@ -37,8 +38,6 @@ export function createWebSubStore(engine: Engine): WebSubStore {
   const topics = new Map<string, WebSubTopic>();
   let tail: Promise<unknown> = Promise.resolve();
   /** The subscription changes waiting for the write under way to end; written together next. */
-  let grouped: Map<string, Partial<WebSubSubscription>> | undefined;
-  let groupWritten: Promise<void> | undefined;
 
   /** Commits what `changes` returns once every write before it has ended (records read then, not now). */
   function write(changes: () => RecordChange[]): Promise<void> {
@@ -79,23 +78,14 @@ export function createWebSubStore(engine: Engine): WebSubStore {
     subscribedTopics: () => [...byTopic.keys()],
     topic: (url) => topics.get(url),
     saveSubscription: (subscription) => write(() => [subscriptionChange({ ...subscription })]),
-    updateSubscription(id, changes) {
-      if (!grouped) {
-        const group = (grouped = new Map());
-        const gathered = new Promise((resolve) => setTimeout(resolve, GROUP_WINDOW_MS));
-        groupWritten = gathered.then(() =>
-          write(() => {
-            grouped = undefined;
-            return [...group].flatMap(([groupId, groupChanges]) => {
-              const before = subscriptions.get(groupId);
-              return before ? [subscriptionChange(withChanges(before, groupChanges))] : [];
-            });
-          }),
-        );
-      }
-      grouped.set(id, { ...grouped.get(id), ...changes });
-      return groupWritten!;
-    },
+    updateSubscription: gatherChanges<WebSubSubscription>(GROUP_WINDOW_MS, (group) =>
+      write(() =>
+        [...group].flatMap(([id, changes]) => {
+          const before = subscriptions.get(id);
+          return before ? [subscriptionChange(withChanges(before, changes))] : [];
+        }),
+      ),
+    ),
     removeSubscriptions: (ids) => write(() => ids.filter((id) => subscriptions.has(id)).map((id) => ({ collection: 'websubSubscriptions', id }))),
     saveTopics: (changed) => write(() => changed.map((topic) => ({ collection: 'websubTopics', id: topic.id, record: { ...topic } }))),
   };

@@ -4,11 +4,13 @@
 // (or are taken back at once when it starts again).
 import type { Sql } from 'postgres';
 import type { DeliveryRecord } from '../../domain/newsletter.js';
+import { gatherChanges } from '../gathered-changes.js';
 import { DELIVERY_DETAIL_DAYS, emptyTally, toJournal, type DeliveryTally, type RunLedgers } from '../run-ledger.js';
 
 /**
- * How long a delivery's change waits for others to share its statement: a transaction less per
- * digest on the database, for a wait that only a cancelled or failed delivery's sender notices.
+ * How long a delivery's change waits for others to share its statement (see gathered-changes.ts):
+ * a transaction less per digest on the database, for a wait that only a cancelled or failed
+ * delivery's sender notices (the run does not wait for a "sent" record).
  */
 const UPDATE_WINDOW_MS = 20;
 /** Deliveries written per statement when a run starts. */
@@ -17,7 +19,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `owner` names this instance (stable across its restarts): at start it takes back its own claims at once. */
 export function createPostgresRunLedgers(sql: Sql, owner: string): RunLedgers {
-  const updates = groupedUpdates(async (changed) => {
+  const update = gatherChanges<DeliveryRecord>(UPDATE_WINDOW_MS, async (changed) => {
     const rows = [...changed].map(([id, changes]) => ({ id, changes: toJournal(changes), state: changes.state ?? null }));
     // `null` unsets a field, as in the embedded ledger; a delivery that is done is no one's claim.
     await sql`update deliveries d set
@@ -62,7 +64,7 @@ export function createPostgresRunLedgers(sql: Sql, owner: string): RunLedgers {
       }
       return tally;
     },
-    update: (delivery, changes) => updates.add(delivery.id, changes),
+    update: (delivery, changes) => update(delivery.id, changes),
     async release(deliveries) {
       await sql`update deliveries set claimed_until = null where id = any(${deliveries.map((delivery) => delivery.id)})`;
     },
@@ -74,29 +76,5 @@ export function createPostgresRunLedgers(sql: Sql, owner: string): RunLedgers {
       if (old.length) await sql`delete from deliveries where run_id = any(${old})`;
     },
     settled: async () => undefined,
-  };
-}
-
-/**
- * Delivery changes written one statement at a time, each gathering what was asked for in the
- * UPDATE_WINDOW_MS before it and while the one before was under way, merged per delivery: a run's
- * senders finish digests all the time, and the run does not wait for a "sent" record (see deliver).
- */
-function groupedUpdates(write: (changed: ReadonlyMap<string, Partial<DeliveryRecord>>) => Promise<void>) {
-  let gathered = new Map<string, Partial<DeliveryRecord>>();
-  let next: Promise<void> | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  return {
-    add(id: string, changes: Partial<DeliveryRecord>): Promise<void> {
-      gathered.set(id, { ...gathered.get(id), ...changes });
-      next ??= Promise.all([writing, new Promise((resolve) => setTimeout(resolve, UPDATE_WINDOW_MS))]).then(() => {
-        const group = gathered;
-        gathered = new Map();
-        next = undefined;
-        return write(group);
-      });
-      writing = next.catch(() => undefined);
-      return next;
-    },
   };
 }
