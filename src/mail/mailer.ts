@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import nodemailer, { type Mail } from 'nodemailer';
 import MimeNode from 'nodemailer/lib/mime-node';
 import type { Config } from '../config.js';
@@ -90,22 +91,23 @@ function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
 }
 
 /**
- * The whole message as bytes: nodemailer's MimeNode writes and encodes the headers, and the two
- * parts, encoded once per distinct email, are copied in as they are (see message-body.ts).
+ * The whole message as a stream of pieces: nodemailer's MimeNode writes and encodes the headers,
+ * and the two parts' pieces, mostly shared between recipients, follow as they are (see message-body.ts).
  */
-function composeMessage(from: string, mail: OutgoingMail): Buffer {
+function composeMessage(from: string, mail: OutgoingMail): Readable {
   const root = new MimeNode('multipart/alternative', { baseBoundary: mail.body.boundary });
   // The message's own headers come last, so none of the extra headers can replace them.
   root.setHeader({ ...mail.headers, From: from, To: mail.to, Subject: mail.subject, 'Message-ID': mail.messageId });
   const head = root.buildHeaders();
   const boundary = `--${root.boundary}`;
-  return Buffer.concat([
+  const pieces = [
     Buffer.from(`${head}\r\n\r\n${boundary}\r\n`),
-    mail.body.textPart,
+    ...mail.body.textPart,
     Buffer.from(`\r\n${boundary}\r\n`),
-    mail.body.htmlPart,
+    ...mail.body.htmlPart,
     Buffer.from(`\r\n${boundary}--\r\n`),
-  ]);
+  ];
+  return Readable.from(pieces, { objectMode: false });
 }
 
 /** The bare address of a "Name <address>" sender. */

@@ -1,7 +1,9 @@
 // A message body MIME-encoded once per distinct email, with gaps (slots) where each recipient's
-// values go: per recipient only the values are encoded and the pieces joined, so a 50 KB digest
-// costs a few string joins instead of a full encoding. Quoted-printable allows a soft line
-// break anywhere, so each piece is encoded on its own and the pieces are joined by soft breaks.
+// values go: per recipient only the values are encoded, and the message is the shared pieces and
+// those values in turn, never copied into one buffer: a 50 KB digest costs its few values, and a
+// million of them leave no 50 KB buffer each for the garbage collector. Quoted-printable allows a
+// soft line break anywhere, so each piece is encoded on its own and the pieces are joined by soft
+// breaks.
 import { randomBytes } from 'node:crypto';
 import { encode, wrap } from 'nodemailer/lib/qp';
 
@@ -25,15 +27,16 @@ export interface PreparedBody<Slot extends string = string> {
   boundary: string;
 }
 
-/** Both parts of one recipient's body, each a complete MIME part (headers and encoded content). */
+/** Both parts of one recipient's body, each a complete MIME part (headers and encoded content) in pieces. */
 export interface MessageBody {
-  textPart: Buffer;
-  htmlPart: Buffer;
+  textPart: readonly Buffer[];
+  htmlPart: readonly Buffer[];
   boundary: string;
 }
 
 const SOFT_BREAK = '=\r\n';
-const LINE_LENGTH = 76;
+/** 76 characters at most (RFC 2045), with room for a leading dot written as =2E. */
+const LINE_LENGTH = 74;
 
 /** Encodes both parts once; the slots stay open for fillBody. */
 export function prepareBody<Slot extends string>(text: SlottedText<Slot>, html: SlottedText<Slot>): PreparedBody<Slot> {
@@ -50,14 +53,17 @@ function encodePart<Slot extends string>(contentType: string, text: SlottedText<
   return { parts: text.parts.map((part, i) => Buffer.from((i === 0 ? head : '') + encodePiece(part), 'latin1')), slots: text.slots };
 }
 
-/** The encoded pieces and the recipient's values, copied once into one buffer. */
-function fillPart<Slot extends string>(part: EncodedPart<Slot>, value: (slot: Slot) => string): Buffer {
+/** The encoded pieces, shared, with the recipient's values between them. */
+function fillPart<Slot extends string>(part: EncodedPart<Slot>, value: (slot: Slot) => string): Buffer[] {
   const pieces: Buffer[] = [part.parts[0]!];
   for (let i = 0; i < part.slots.length; i += 1) pieces.push(Buffer.from(SOFT_BREAK + encodePiece(value(part.slots[i]!)) + SOFT_BREAK, 'latin1'), part.parts[i + 1]!);
-  return Buffer.concat(pieces);
+  return pieces;
 }
 
-/** Quoted-printable lines of at most 76 characters, with CRLF line breaks. */
+/**
+ * Quoted-printable lines of at most 76 characters, with CRLF line breaks, none starting with a
+ * dot: SMTP doubles such a dot, and nodemailer copies the whole piece to do it, for every recipient.
+ */
 function encodePiece(piece: string): string {
-  return wrap(encode(piece.replace(/\r?\n/g, '\r\n')), LINE_LENGTH);
+  return wrap(encode(piece.replace(/\r?\n/g, '\r\n')), LINE_LENGTH).replace(/^\./gm, '=2E');
 }
