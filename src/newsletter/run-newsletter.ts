@@ -113,7 +113,7 @@ export function createNewsletterJob(ctx: NewsletterDeps): NewsletterJob {
     const { newsletter } = ctx.store;
     if (trigger === 'retry') return newsletter.deferredSubscribers().map((subscriber) => ({ subscriber }));
     // NEWSLETTER_CRON serves those who chose no rhythm; a manual run, everyone with something new.
-    return keep(newsletter.allSubscribers(), (subscriber) => trigger !== 'schedule' || !subscriber.rhythm);
+    return keep(confirmedSubscribers(newsletter), (subscriber) => trigger !== 'schedule' || !subscriber.rhythm);
   }
 
   /** The run of a tick: the due subscribers' deliveries recorded first, then their next times. */
@@ -312,6 +312,19 @@ async function recordFailure(ctx: NewsletterDeps, delivery: DeliveryRecord, subs
 }
 
 /** The subscribers that `wanted` keeps, as the run walks them (no pass over all of them first). */
-function* keep(subscribers: readonly SubscriberRecord[], wanted: (subscriber: SubscriberRecord) => boolean): Iterable<DueSubscriber> {
+function* keep(subscribers: Iterable<SubscriberRecord>, wanted: (subscriber: SubscriberRecord) => boolean): Iterable<DueSubscriber> {
   for (const subscriber of subscribers) if (wanted(subscriber)) yield { subscriber };
+}
+
+/**
+ * Confirmed subscribers in id order, a page at a time as the walk reaches it, each as it is then:
+ * no copy of a million subscribers (200 ms of a held event loop) when a run starts.
+ */
+function* confirmedSubscribers(newsletter: NewsletterDeps['store']['newsletter']): Iterable<SubscriberRecord> {
+  let cursor: string | undefined;
+  do {
+    const page = newsletter.pageSubscribers(cursor, SUBSCRIBERS_PER_SLICE, 'confirmed');
+    yield* page.items;
+    cursor = page.next;
+  } while (cursor);
 }
