@@ -13,6 +13,7 @@ import { articleUrl, scopePath } from '../feeds/feed-urls.js';
 import { EMAIL_TEXT, type EmailText } from '../i18n/email.js';
 import { formatDate, languageOf } from '../i18n/locale.js';
 import { fillBody, prepareBody, type MessageBody, type PreparedBody, type SlottedText } from '../mail/message-body.js';
+import { createKeyedQueue } from '../store/keyed-queue.js';
 import { createTemplateEnvironment } from '../templates.js';
 
 export interface Recipient {
@@ -90,14 +91,11 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
    * turn of it: a run's first sends, each wanting another digest, held it 200–460 ms in a row.
    * So compiles go one at a time, each in a turn of its own.
    */
-  let previousCompile: Promise<unknown> = Promise.resolve();
-  function compile(template: string, data: object): Promise<string> {
-    const compiled = previousCompile.then(() => yieldToEventLoop()).then(() => compileNow(template, data));
-    previousCompile = compiled.catch(() => undefined);
-    return compiled;
-  }
+  const oneAtATime = createKeyedQueue();
+  const compile = (template: string, data: object) => oneAtATime('compile', () => compileInTurn(template, data));
 
-  async function compileNow(template: string, data: object): Promise<string> {
+  async function compileInTurn(template: string, data: object): Promise<string> {
+    await yieldToEventLoop();
     compiles += 1;
     const mjml = templates.render(template, { lang: site.language, siteTitle: site.title, siteUrl: `${site.baseUrl}/`, slot: slots.marker, ...data });
     return withoutIndentation((await mjml2html(mjml, { validationLevel: 'strict' })).html);

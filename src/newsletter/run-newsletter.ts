@@ -167,9 +167,9 @@ export function createNewsletterJob(ctx: NewsletterDeps): NewsletterJob {
  */
 async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger'], candidates: Iterable<DueSubscriber>, now = ctx.clock()): Promise<RunRecord | undefined> {
   await forgetExpiredPending(ctx, now);
-  const run: RunRecord = { id: randomUUID(), trigger, startedAt: now.toISOString(), status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
-  const deliveries: DeliveryRecord[] = [];
   const at = now.toISOString();
+  const run: RunRecord = { id: randomUUID(), trigger, startedAt: at, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
+  const deliveries: DeliveryRecord[] = [];
   // Subscribers who follow the same categories since the same instant get the same articles: the
   // choice is made once and its list shared (at a million deliveries, a third of their memory).
   const choices = new Map<string, string[]>();

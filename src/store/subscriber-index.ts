@@ -10,7 +10,7 @@ const TREE_NODE_SIZE = 64;
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: SubscriberRecord, b: SubscriberRecord) => compareIds(a.id, b.id);
 /** Subscribers in id order, from records already in that order. */
-const orderedById = (records: readonly SubscriberRecord[]) => bulkLoad(records.map((record) => record.id), [...records], TREE_NODE_SIZE, compareIds);
+const orderedById = (records: SubscriberRecord[]) => bulkLoad(records.map((record) => record.id), records, TREE_NODE_SIZE, compareIds);
 
 export class SubscriberIndex {
   private readonly ids = new Map<string, SubscriberRecord>();

@@ -37,7 +37,6 @@ export function createWebSubStore(engine: Engine): WebSubStore {
   const byTopic = new Map<string, Set<string>>();
   const topics = new Map<string, WebSubTopic>();
   let tail: Promise<unknown> = Promise.resolve();
-  /** The subscription changes waiting for the write under way to end; written together next. */
 
   /** Commits what `changes` returns once every write before it has ended (records read then, not now). */
   function write(changes: () => RecordChange[]): Promise<void> {
