@@ -17,6 +17,7 @@ import { personalizeMessage } from './render-email.js';
 import { claimDeliveries, createTrailingWrites, forEachConcurrently, type TrailingWrites } from './run-workers.js';
 import { allCategorySlugs } from './categories.js';
 import { forgetExpiredPending, subscriberLinks } from './subscriptions.js';
+import { subscriberSlices } from '../store/newsletter.js';
 
 /** Digests in flight at once; the SMTP pool queues what its connections cannot take yet. */
 export const SENDS_IN_FLIGHT = 20;
@@ -162,16 +163,16 @@ export function createNewsletterJob(ctx: NewsletterDeps): NewsletterJob {
 }
 
 /**
- * Chooses each confirmed candidate's new articles and records the run with its deliveries. A
- * retry or due run is not recorded when nobody has anything to send.
+ * Chooses each confirmed candidate's new articles and records the run with its deliveries, a
+ * slice at a time as the candidates are walked: a run to a million never holds a million
+ * deliveries. A retry or due run is not recorded when nobody has anything to send.
  */
 async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger'], candidates: Iterable<DueSubscriber>, now = ctx.clock()): Promise<RunRecord | undefined> {
   await forgetExpiredPending(ctx, now);
   const at = now.toISOString();
   const run: RunRecord = { id: randomUUID(), trigger, startedAt: at, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } };
-  const deliveries: DeliveryRecord[] = [];
   // Subscribers who follow the same categories since the same instant get the same articles: the
-  // choice is made once and its list shared (at a million deliveries, a third of their memory).
+  // choice is made once and its list shared.
   const choices = new Map<string, string[]>();
   const choose = (categories: string[], since: string) => {
     const key = `${since}|${categories.join(',')}`;
@@ -183,33 +184,51 @@ async function startRun({ ctx, allSlugs }: RunScope, trigger: RunRecord['trigger
     }
     return articleIds;
   };
-  let index = 0;
-  for (const { subscriber, kind } of candidates) {
-    // A pass over a million subscribers takes seconds: requests are served between slices.
-    if (++index % SUBSCRIBERS_PER_SLICE === 0) await yieldToEventLoop();
-    if (subscriber.status !== 'confirmed') continue;
-    const since = subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt;
-    const articleIds = isMailable(subscriber, now) ? choose(followedCategories(subscriber, () => allSlugs), since) : [];
-    if (articleIds.length === 0) {
-      run.counts.skipped += 1;
-      continue;
+  let recorded = 0;
+  async function* slices(): AsyncGenerator<DeliveryRecord[]> {
+    let slice: DeliveryRecord[] = [];
+    let index = 0;
+    for (const { subscriber, kind } of candidates) {
+      // A pass over a million subscribers takes seconds: requests are served between slices.
+      if (++index % SUBSCRIBERS_PER_SLICE === 0) {
+        if (slice.length) yield slice;
+        slice = [];
+        await yieldToEventLoop();
+      }
+      if (subscriber.status !== 'confirmed') continue;
+      const since = subscriber.watermark ?? subscriber.confirmedAt ?? subscriber.createdAt;
+      const articleIds = isMailable(subscriber, now) ? choose(followedCategories(subscriber, () => allSlugs), since) : [];
+      if (articleIds.length === 0) {
+        run.counts.skipped += 1;
+        continue;
+      }
+      const id = randomUUID();
+      recorded += 1;
+      slice.push({
+        id,
+        runId: run.id,
+        subscriberId: subscriber.id,
+        articleIds,
+        cutoff: at,
+        state: 'pending',
+        messageId: messageIdFor(ctx.config.mailFrom, `digest.${id}`),
+        updatedAt: at,
+        ...(kind ? { kind } : {}),
+      });
     }
-    const id = randomUUID();
-    deliveries.push({
-      id,
-      runId: run.id,
-      subscriberId: subscriber.id,
-      articleIds,
-      cutoff: at,
-      state: 'pending',
-      messageId: messageIdFor(ctx.config.mailFrom, `digest.${id}`),
-      updatedAt: at,
-      ...(kind ? { kind } : {}),
-    });
+    if (slice.length) yield slice;
   }
-  if ((trigger === 'retry' || trigger === 'due') && deliveries.length === 0) return undefined;
-  await ctx.store.newsletter.addRun(run, deliveries);
-  ctx.log.info({ run: run.id, trigger, deliveries: deliveries.length, skipped: run.counts.skipped }, 'newsletter run started');
+  const deliveries = slices();
+  const first = await deliveries.next();
+  if ((trigger === 'retry' || trigger === 'due') && first.done) return undefined;
+  await ctx.store.newsletter.addRun(
+    run,
+    (async function* () {
+      if (!first.done) yield first.value;
+      yield* deliveries;
+    })(),
+  );
+  ctx.log.info({ run: run.id, trigger, deliveries: recorded, skipped: run.counts.skipped }, 'newsletter run started');
   return run;
 }
 
@@ -317,14 +336,9 @@ function* keep(subscribers: Iterable<SubscriberRecord>, wanted: (subscriber: Sub
 }
 
 /**
- * Confirmed subscribers in id order, a page at a time as the walk reaches it, each as it is then:
+ * Confirmed subscribers in id order, a slice at a time as the walk reaches it, each as it is then:
  * no copy of a million subscribers (200 ms of a held event loop) when a run starts.
  */
 function* confirmedSubscribers(newsletter: NewsletterDeps['store']['newsletter']): Iterable<SubscriberRecord> {
-  let cursor: string | undefined;
-  do {
-    const page = newsletter.pageSubscribers(cursor, SUBSCRIBERS_PER_SLICE, 'confirmed');
-    yield* page.items;
-    cursor = page.next;
-  } while (cursor);
+  for (const slice of subscriberSlices(newsletter, SUBSCRIBERS_PER_SLICE, 'confirmed')) yield* slice;
 }

@@ -15,10 +15,13 @@ import { nextDigestAt } from './due-digests.js';
 import { personalize } from './render-email.js';
 import { rhythmFields, rhythmOf } from './rhythm-input.js';
 import { categoryList, emailAddress } from './subscriptions.js';
+import { subscriberSlices } from '../store/newsletter.js';
 
 const MAX_IMPORT = 100_000;
 /** Entries checked between two turns of the event loop. */
 const IMPORT_SLICE = 1000;
+/** Subscribers a search looks at between two turns of the event loop. */
+const SEARCH_SLICE = 5000;
 const PREVIEW_DEFAULT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 /** How many of the latest articles a sample preview shows. */
 const SAMPLE_ARTICLES = 10;
@@ -49,6 +52,19 @@ export function listSubscribers(ctx: NewsletterDeps, query: unknown): Subscriber
   const page = ctx.store.newsletter.pageSubscribers(cursor, limit, status);
   const next = page.next ? new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit), cursor: page.next }).toString() : undefined;
   return { items: page.items.map(presentSubscriber), ...(next ? { next } : {}) };
+}
+
+/**
+ * Up to `limit` subscribers whose address contains `fragment`, in id order: a walk over the list
+ * in slices, requests served between them (at a million, a search never holds the service).
+ */
+export async function findSubscribers(ctx: NewsletterDeps, fragment: string, limit: number): Promise<SubscriberRecord[]> {
+  const found: SubscriberRecord[] = [];
+  for (const slice of subscriberSlices(ctx.store.newsletter, SEARCH_SLICE)) {
+    for (const subscriber of slice) if (subscriber.email.includes(fragment) && found.push(subscriber) >= limit) return found;
+    await yieldToEventLoop();
+  }
+  return found;
 }
 
 function presentSubscriber({ id, email, name, categories, status, source, createdAt, confirmedAt, watermark, failures, rhythm, nextDigestAt }: SubscriberRecord) {

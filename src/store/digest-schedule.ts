@@ -2,9 +2,7 @@
 // next digest time in a min-heap (ordered by that time), and confirmed immediate subscribers in
 // a set per category they follow (one more set for those who follow every category).
 import type { SubscriberRecord } from '../domain/newsletter.js';
-
-/** The key of the set of immediate subscribers who follow every category. */
-const EVERY_CATEGORY = '';
+import { EVERY_CATEGORY } from './subscriber-index.js';
 
 interface Entry {
   due: number;
@@ -12,8 +10,8 @@ interface Entry {
 }
 
 export class DigestSchedule {
-  /** Each scheduled subscriber's current due time: heap entries that disagree are stale. */
-  private readonly dueOf = new Map<string, number>();
+  /** Each scheduled subscriber's current heap entry: any other entry of theirs is stale. */
+  private readonly entryOf = new Map<string, Entry>();
   private readonly heap: Entry[] = [];
   private readonly immediate = new Map<string, Set<string>>();
   private readonly followed = new Map<string, readonly string[]>();
@@ -21,10 +19,11 @@ export class DigestSchedule {
   put(record: SubscriberRecord): void {
     const confirmed = record.status === 'confirmed';
     const due = confirmed && record.nextDigestAt ? Date.parse(record.nextDigestAt) : undefined;
-    if (due === undefined) this.dueOf.delete(record.id);
-    else if (this.dueOf.get(record.id) !== due) {
-      this.dueOf.set(record.id, due);
-      this.push({ due, id: record.id });
+    if (due === undefined) this.entryOf.delete(record.id);
+    else if (this.entryOf.get(record.id)?.due !== due) {
+      const entry = { due, id: record.id };
+      this.entryOf.set(record.id, entry);
+      this.push(entry);
     }
     this.removeImmediate(record.id);
     if (confirmed && record.rhythm?.frequency === 'immediate') {
@@ -38,7 +37,7 @@ export class DigestSchedule {
   }
 
   delete(id: string): void {
-    this.dueOf.delete(id);
+    this.entryOf.delete(id);
     this.removeImmediate(id);
   }
 
@@ -53,8 +52,21 @@ export class DigestSchedule {
     const due: Entry[] = [];
     for (this.dropStale(); this.heap.length && this.heap[0]!.due <= now; this.dropStale()) due.push(this.pop());
     for (const entry of due) this.push(entry);
-    // A due time changed and changed back leaves two live entries for one subscriber.
-    return [...new Set(due.map((entry) => entry.id))];
+    return due.map((entry) => entry.id);
+  }
+
+  /** How many are due by `until`: the heap's entries down to that time, and no others. */
+  dueCount(until: number): number {
+    let count = 0;
+    const below = [0];
+    while (below.length) {
+      const index = below.pop()!;
+      const entry = this.heap[index];
+      if (!entry || entry.due > until) continue;
+      if (this.isLive(entry)) count += 1;
+      below.push(2 * index + 1, 2 * index + 2);
+    }
+    return count;
   }
 
   /** Ids of immediate subscribers who follow any of these categories. */
@@ -70,14 +82,18 @@ export class DigestSchedule {
   }
 
   private dropStale(): void {
-    while (this.heap.length && this.dueOf.get(this.heap[0]!.id) !== this.heap[0]!.due) this.pop();
+    while (this.heap.length && !this.isLive(this.heap[0]!)) this.pop();
     // Stale entries deeper down are dropped when they surface; rebuild if they outnumber the live ones.
-    if (this.heap.length > 2 * this.dueOf.size + 1024) this.rebuild();
+    if (this.heap.length > 2 * this.entryOf.size + 1024) this.rebuild();
+  }
+
+  private isLive(entry: Entry): boolean {
+    return this.entryOf.get(entry.id) === entry;
   }
 
   private rebuild(): void {
     this.heap.length = 0;
-    for (const [id, due] of this.dueOf) this.push({ due, id });
+    for (const entry of this.entryOf.values()) this.push(entry);
   }
 
   private push(entry: Entry): void {

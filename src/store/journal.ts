@@ -170,9 +170,10 @@ export class Journal {
 /**
  * Reads a journal file line by line (never as one string). A line that does not parse can only
  * be the last, torn by a crash mid-append and never acknowledged: reading stops there.
- * Returns the length in bytes of the whole lines read.
+ * Lines that `wanted` turns down are not parsed (nor visited). Returns the length in bytes of
+ * the whole lines read.
  */
-export async function readJournal(file: string, visit: (line: JournalLine) => void): Promise<number> {
+export async function readJournal(file: string, visit: (line: JournalLine) => void, wanted: (text: string) => boolean = () => true): Promise<number> {
   const size = await stat(file).then((stats) => stats.size, (err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return -1;
     throw new Error(`store: unable to read ${file}: ${err.message}`);
@@ -189,8 +190,8 @@ export async function readJournal(file: string, visit: (line: JournalLine) => vo
         length += pending.bytes;
         pending = undefined;
       }
-      if (!text) {
-        length += 1;
+      if (!text || !wanted(text)) {
+        length += Buffer.byteLength(text) + 1;
         continue;
       }
       try {

@@ -39,7 +39,7 @@ export function createNewsletterMigration(dataDir: string, subscriberById: (id: 
         byRun.get(delivery.runId)!.push(delivery);
       }
       await mkdir(path.join(dataDir, RUNS_FOLDER), { recursive: true, mode: 0o700 });
-      for (const [runId, list] of byRun) await writeLines(path.join(dataDir, RUNS_FOLDER, `${runId}.jsonl`), list, (delivery) => ({ delivery }));
+      for (const [runId, list] of byRun) await writeLines(path.join(dataDir, RUNS_FOLDER, `${runId}.jsonl`), [list], (delivery) => ({ delivery }));
       deliveries.clear();
     },
     cleanUp: () => rm(journalFile, { force: true }),

@@ -7,11 +7,12 @@ import type { Engine, RecordChange } from './collections.js';
 import { AddressTakenError } from './collections.js';
 import { DigestSchedule } from './digest-schedule.js';
 import { createKeyedQueue } from './keyed-queue.js';
-import { withChanges, type DeliveryTally, type RunLedgers } from './run-ledger.js';
-import { SubscriberIndex } from './subscriber-index.js';
+import { withChanges, type DeliveryPages, type DeliveryTally, type RunLedgers } from './run-ledger.js';
+import { SubscriberIndex, type SubscriberCounts } from './subscriber-index.js';
 
 /** Subscribers written per journal entry by a large import: each entry is one short write. */
 const SUBSCRIBERS_PER_ENTRY = 1000;
+
 
 export interface SubscriberPage {
   items: SubscriberRecord[];
@@ -34,6 +35,10 @@ export interface NewsletterStore {
   deferredSubscribers(): SubscriberRecord[];
   /** Up to `limit` subscribers after `cursor` (ordered by id), of one status if given. */
   pageSubscribers(cursor: string | undefined, limit: number, status?: SubscriberStatus): SubscriberPage;
+  /** Subscribers by status, and confirmed ones by category followed: counts kept as they change. */
+  subscriberCounts(): SubscriberCounts;
+  /** The earliest next digest time of a subscriber with a rhythm, and how many are due by `until`. */
+  scheduledDigests(until: Date): { earliest?: Date; dueBy: number };
   /** Pending subscriptions created before `limit`, oldest first: an index, not a scan. */
   pendingCreatedBefore(limit: Date): SubscriberRecord[];
   /** Adds new subscribers (an address already taken is refused); a large list in slices. */
@@ -53,8 +58,11 @@ export interface NewsletterStore {
   /** Up to `limit` runs, newest first: the newest, or those started before the run `cursor`. */
   pageRuns(cursor: string | undefined, limit: number): RunPage;
   unfinishedRuns(): RunRecord[];
-  /** Records a new run: its deliveries' file first, then the run; a failure records nothing. */
-  addRun(run: RunRecord, deliveries: DeliveryRecord[]): Promise<void>;
+  /**
+   * Records a new run: its deliveries first, a slice at a time as they come, then the run (with
+   * its counts as they stand then); a failure records nothing.
+   */
+  addRun(run: RunRecord, deliveries: DeliveryPages): Promise<void>;
   updateRun(id: string, changes: Partial<RunRecord>): Promise<void>;
   /** The run's deliveries in order (the first `limit`, if given). */
   deliveries(runId: string, limit?: number): Promise<readonly DeliveryRecord[]>;
@@ -76,6 +84,16 @@ export interface NewsletterStore {
 export interface NewsletterRepository extends NewsletterStore {
   /** Orders the indexes and loads the unfinished runs' deliveries once the engine has loaded. */
   opened(now: Date): Promise<void>;
+}
+
+/** Subscribers (not erased) in id order, `size` at a time (of one status if given), each slice read as the walk reaches it. */
+export function* subscriberSlices(store: Pick<NewsletterStore, 'pageSubscribers'>, size: number, status?: SubscriberStatus): Generator<SubscriberRecord[]> {
+  let cursor: string | undefined;
+  do {
+    const page = store.pageSubscribers(cursor, size, status);
+    if (page.items.length) yield page.items;
+    cursor = page.next;
+  } while (cursor);
 }
 
 export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): NewsletterRepository {
@@ -168,6 +186,11 @@ export function createNewsletterStore(engine: Engine, ledgers: RunLedgers): News
     allSubscribers: () => subscribers.all(),
     deferredSubscribers: () => [...deferred].flatMap((id) => subscribers.byId(id) ?? []),
     pageSubscribers: (cursor, limit, status) => subscribers.page(cursor, limit, status),
+    subscriberCounts: () => subscribers.counted(),
+    scheduledDigests(until) {
+      const earliest = schedule.earliest();
+      return { ...(earliest === undefined ? {} : { earliest: new Date(earliest) }), dueBy: schedule.dueCount(until.getTime()) };
+    },
     pendingCreatedBefore: (limit) => subscribers.pendingCreatedBefore(limit.getTime()),
     async saveSubscribers(added) {
       const emails = added.map((subscriber) => subscriber.email);

@@ -1,7 +1,9 @@
-// Each run's deliveries, in a file of their own under DATA_DIR/runs: written once when the run
-// starts, then every change of state appended to it (group fsync). A subscriber change never
-// touches these files, and a run's history never touches the subscribers' file. The detail of a
-// finished run is kept for DELIVERY_DETAIL_DAYS, then its file is deleted; the run's counts stay.
+// Each run's deliveries, in a file of their own under DATA_DIR/runs: written once as the run
+// starts, a slice at a time as its subscribers are walked, then every change of state appended to
+// it (group fsync). A subscriber change never touches these files, and a run's history never
+// touches the subscribers' file. A run in progress keeps in memory only its deliveries read ahead
+// and not yet done, and its counts: memory does not grow with the run. The detail of a finished
+// run is kept for DELIVERY_DETAIL_DAYS, then its file is deleted; the run's counts stay.
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -14,16 +16,25 @@ export const RUNS_FOLDER = 'runs';
 export const DELIVERY_DETAIL_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LINES_PER_WRITE = 2000;
+/** Delivery lines read from a run's file at a time, as claims reach them: about 3,000 deliveries. */
+const READ_AHEAD_BYTES = 1 << 20;
 
 interface OpenRun {
+  file: string;
   journal: Journal;
-  deliveries: Map<string, DeliveryRecord>;
-  /** Delivery ids in the order they were written: claims go through them in that order. */
-  order: string[];
-  /** Every delivery before this index is done (sent, deferred, failed or cancelled). */
-  firstOpen: number;
+  /** Bytes of delivery lines at the head of the file (written as the run started); changes follow. */
+  deliveryBytes: number;
+  /** How far those lines have been read. */
+  readAt: number;
+  /** The read-ahead in flight, which concurrent claims share. */
+  reading?: Promise<void>;
+  /** Ids of the deliveries read and not yet done, in order: claims go through them from the front. */
+  ahead: string[];
+  /** The current record of each delivery in `ahead`; a delivery leaves once it is done. */
+  records: Map<string, DeliveryRecord>;
   /** Claimed deliveries and until when (ms): another claim skips them until then. */
   claims: Map<string, number>;
+  tally: DeliveryTally;
 }
 /** A change as journalled: `null` stands for "unset". */
 type Changes = Record<string, unknown>;
@@ -41,10 +52,14 @@ export const isOpen = (delivery: DeliveryRecord) => delivery.state === 'pending'
 
 /** Each run's deliveries: the embedded ledger files here, a PostgreSQL table in postgres/run-ledger.ts. */
 export interface RunLedgers {
-  /** Writes the run's deliveries (in slices, yielding between them); resolves once durable. */
-  create(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void>;
+  /**
+   * Writes the run's deliveries, a slice at a time as they come (requests are served between
+   * slices, and no list of them all is ever held); resolves once all are durable.
+   */
+  create(runId: string, deliveries: DeliveryPages): Promise<void>;
   /** Prepares the deliveries of a run that is not finished (at start). */
   load(runId: string): Promise<void>;
+  /** The run's deliveries as they stand, in order (the first `limit`, if given). */
   deliveries(runId: string, limit?: number): Promise<readonly DeliveryRecord[]>;
   /**
    * Takes up to `limit` open deliveries of the run, in order, that nobody else holds (or whose
@@ -61,6 +76,9 @@ export interface RunLedgers {
   prune(runs: readonly RunRecord[], now: Date): Promise<void>;
   settled(): Promise<void>;
 }
+
+/** A run's deliveries in slices, in order. */
+export type DeliveryPages = Iterable<readonly DeliveryRecord[]> | AsyncIterable<readonly DeliveryRecord[]>;
 
 const ledgerFile = (dataDir: string, runId: string) => path.join(dataDir, RUNS_FOLDER, `${runId}.jsonl`);
 
@@ -81,74 +99,106 @@ export const toJournal = (changes: object): Changes => Object.fromEntries(Object
 export function createRunLedgers(dataDir: string): RunLedgers {
   const folder = path.join(dataDir, RUNS_FOLDER);
   const openRuns = new Map<string, OpenRun>();
-  const runOf = new Map<string, string>();
   const fileOf = (runId: string) => ledgerFile(dataDir, runId);
 
-  /** Indexes a run's deliveries, yielding between slices: a run to a million starts without a stall. */
-  async function remember(runId: string, journal: Journal, records: readonly DeliveryRecord[]): Promise<void> {
-    const deliveries = new Map<string, DeliveryRecord>();
-    for (const [index, record] of records.entries()) {
-      deliveries.set(record.id, Object.freeze(record));
-      runOf.set(record.id, runId);
-      if (index % LINES_PER_WRITE === LINES_PER_WRITE - 1) await yieldToEventLoop();
-    }
-    openRuns.set(runId, { journal, deliveries, order: [...deliveries.keys()], firstOpen: 0, claims: new Map() });
+  const remember = (run: OpenRun, record: DeliveryRecord) => {
+    run.ahead.push(record.id);
+    run.records.set(record.id, Object.freeze(record));
+  };
+
+  /** Reads the next delivery lines of the run's file into memory; false when none are left. */
+  async function readAhead(run: OpenRun): Promise<boolean> {
+    if (run.readAt >= run.deliveryBytes) return false;
+    run.reading ??= (async () => {
+      const handle = await open(run.file, 'r');
+      try {
+        const size = Math.min(READ_AHEAD_BYTES, run.deliveryBytes - run.readAt);
+        const buffer = Buffer.allocUnsafe(size);
+        const { bytesRead } = await handle.read(buffer, 0, size, run.readAt);
+        const end = buffer.lastIndexOf(NEWLINE, bytesRead - 1) + 1;
+        if (end === 0) throw new Error(`store: ${run.file} has a delivery line longer than ${READ_AHEAD_BYTES} bytes`);
+        for (const line of buffer.toString('utf8', 0, end).split('\n')) if (line) remember(run, (JSON.parse(line) as { delivery: DeliveryRecord }).delivery);
+        run.readAt += end;
+      } finally {
+        await handle.close();
+        run.reading = undefined;
+      }
+    })();
+    await run.reading;
+    return true;
   }
 
   return {
     async create(runId, deliveries) {
       await mkdir(folder, { recursive: true, mode: 0o700 });
       const file = fileOf(runId);
-      await writeLines(file, deliveries, (delivery) => ({ delivery }));
-      await remember(runId, new Journal(file, (await stat(file)).size, 0), deliveries);
+      const { lines, bytes } = await writeLines(file, deliveries, (delivery) => ({ delivery }));
+      openRuns.set(runId, { file, journal: new Journal(file, bytes, 0), deliveryBytes: bytes, readAt: 0, ahead: [], records: new Map(), claims: new Map(), tally: { ...emptyTally(), open: lines } });
     },
     async load(runId) {
+      // A run a crash interrupted: its file is read whole once, and its open deliveries kept.
       const file = fileOf(runId);
       const { records, length } = await readLedger(file);
-      await remember(runId, new Journal(file, length, 0), records);
+      const run: OpenRun = { file, journal: new Journal(file, length, 0), deliveryBytes: 0, readAt: 0, ahead: [], records: new Map(), claims: new Map(), tally: emptyTally() };
+      for (const record of records) {
+        count(run.tally, record);
+        if (isOpen(record)) remember(run, record);
+      }
+      openRuns.set(runId, run);
     },
-    deliveries: async (runId, limit = Infinity) => [...(openRuns.get(runId)?.deliveries.values() ?? [])].slice(0, limit),
+    async deliveries(runId, limit) {
+      const read = await readRunDeliveries(dataDir, runId, limit);
+      // The file has every change that is on disk; memory has those applied since it was read.
+      const run = openRuns.get(runId);
+      return (read ?? []).map((record) => run?.records.get(record.id) ?? record);
+    },
     async claim(runId, limit, now, until) {
       const run = openRuns.get(runId);
       if (!run) return [];
-      while (run.firstOpen < run.order.length && !isOpen(run.deliveries.get(run.order[run.firstOpen]!)!)) run.firstOpen += 1;
+      let done = 0;
+      while (done < run.ahead.length && !run.records.has(run.ahead[done]!)) done += 1;
+      run.ahead.splice(0, done);
       const claimed: DeliveryRecord[] = [];
-      // Past the done ones, only deliveries in flight are stepped over: a claim costs its size.
-      for (let index = run.firstOpen; index < run.order.length && claimed.length < limit; index++) {
-        const delivery = run.deliveries.get(run.order[index]!)!;
-        if (!isOpen(delivery) || (run.claims.get(delivery.id) ?? 0) > now.getTime()) continue;
+      // Only deliveries in flight are stepped over: a claim costs its size.
+      for (let index = 0; claimed.length < limit; index++) {
+        if (index === run.ahead.length) {
+          // Another claim may have changed `ahead` meanwhile: look again from its start.
+          if (await readAhead(run)) index = -1;
+          else break;
+          continue;
+        }
+        const delivery = run.records.get(run.ahead[index]!);
+        if (!delivery || (run.claims.get(delivery.id) ?? 0) > now.getTime()) continue;
         run.claims.set(delivery.id, until.getTime());
         claimed.push(delivery);
       }
       return claimed;
     },
-    async tally(runId) {
-      const tally = emptyTally();
-      for (const delivery of openRuns.get(runId)?.deliveries.values() ?? []) {
-        if (isOpen(delivery)) tally.open += 1;
-        else tally[delivery.state as Exclude<DeliveryRecord['state'], 'pending' | 'sending'>] += 1;
-      }
-      return tally;
-    },
+    tally: async (runId) => ({ ...(openRuns.get(runId)?.tally ?? emptyTally()) }),
     async update(delivery, changes) {
       const { id } = delivery;
-      const run = openRuns.get(runOf.get(id) ?? '');
-      const before = run?.deliveries.get(id);
-      if (!run || !before) throw new Error(`store: no delivery ${id}`);
+      const run = openRuns.get(delivery.runId);
+      // A delivery is changed once claimed, so read; one changed before is read first.
+      while (run && !run.records.has(id) && (await readAhead(run)));
+      if (!run?.records.has(id)) throw new Error(`store: no open delivery ${id}`);
       await run.journal.append({ id, changes: toJournal(changes) }, () => {
-        const after = withChanges(run.deliveries.get(id)!, changes);
-        run.deliveries.set(id, after);
-        if (!isOpen(after)) run.claims.delete(id);
+        const before = run.records.get(id);
+        if (!before) return;
+        const after = withChanges(before, changes);
+        if (isOpen(after)) return void run.records.set(id, after);
+        run.records.delete(id);
+        run.claims.delete(id);
+        run.tally.open -= 1;
+        count(run.tally, after);
       });
     },
     async release(deliveries) {
-      for (const delivery of deliveries) openRuns.get(runOf.get(delivery.id) ?? '')?.claims.delete(delivery.id);
+      for (const delivery of deliveries) openRuns.get(delivery.runId)?.claims.delete(delivery.id);
     },
     async close(runId) {
       const run = openRuns.get(runId);
       if (!run) return;
       await run.journal.settled();
-      for (const id of run.deliveries.keys()) runOf.delete(id);
       openRuns.delete(runId);
     },
     async prune(runs, now) {
@@ -162,36 +212,72 @@ export function createRunLedgers(dataDir: string): RunLedgers {
   };
 }
 
-/** A run's deliveries as its file holds them, in order, and the length of what was read. */
-async function readLedger(file: string): Promise<{ records: DeliveryRecord[]; length: number }> {
+const NEWLINE = 0x0a;
+
+/** Counts a delivery in its state. */
+function count(tally: DeliveryTally, delivery: DeliveryRecord): void {
+  if (isOpen(delivery)) tally.open += 1;
+  else tally[delivery.state as Exclude<DeliveryRecord['state'], 'pending' | 'sending'>] += 1;
+}
+
+/**
+ * A run's deliveries as its file holds them, in order (the first `limit`, and only their changes,
+ * if given: the other lines are not parsed), and the length of what was read.
+ */
+async function readLedger(file: string, limit = Infinity): Promise<{ records: DeliveryRecord[]; length: number }> {
   const records = new Map<string, DeliveryRecord>();
+  let read = 0;
+  const wanted = (text: string) => {
+    if (text.startsWith(DELIVERY_LINE)) return read++ < limit;
+    if (limit === Infinity) return true;
+    // A change line starts {"seq":N,"id":"…": only the changes of the deliveries kept are parsed.
+    const at = text.indexOf(CHANGE_ID);
+    return at >= 0 && records.has(text.slice(at + CHANGE_ID.length, text.indexOf('"', at + CHANGE_ID.length)));
+  };
   const length = await readJournal(file, (line) => {
     if (line.delivery) records.set((line.delivery as DeliveryRecord).id, line.delivery as DeliveryRecord);
     else if (typeof line.id === 'string' && records.has(line.id)) records.set(line.id, withChanges(records.get(line.id)!, line.changes as Changes));
-  });
+  }, wanted);
   return { records: [...records.values()], length };
 }
+const DELIVERY_LINE = '{"delivery":';
+const CHANGE_ID = '"id":"';
 
-/** The deliveries of a run of the embedded store, in order; undefined once its detail is gone. */
-export async function readRunDeliveries(dataDir: string, runId: string): Promise<DeliveryRecord[] | undefined> {
+/** The deliveries of a run of the embedded store, in order (the first `limit`); undefined once its detail is gone. */
+export async function readRunDeliveries(dataDir: string, runId: string, limit?: number): Promise<DeliveryRecord[] | undefined> {
   const file = ledgerFile(dataDir, runId);
   if (!(await stat(file).then(() => true, () => false))) return undefined;
-  return (await readLedger(file)).records;
+  return (await readLedger(file, limit)).records;
 }
 
-/** A JSON-lines file written whole (temp, fsync, rename, fsync of the folder), in slices. */
-export async function writeLines<T>(file: string, items: readonly T[], toLine: (item: T) => object): Promise<void> {
+/**
+ * A JSON-lines file written whole (temp, fsync, rename, fsync of the folder), a slice at a time
+ * as the items come, yielding between slices. Returns how many lines and bytes it holds.
+ */
+export async function writeLines<T>(file: string, pages: Iterable<readonly T[]> | AsyncIterable<readonly T[]>, toLine: (item: T) => object): Promise<{ lines: number; bytes: number }> {
   const temp = `${file}.tmp`;
   const handle = await open(temp, 'w', 0o600);
+  let lines = 0;
+  let bytes = 0;
   try {
-    for (let start = 0; start < items.length; start += LINES_PER_WRITE) {
-      await handle.write(items.slice(start, start + LINES_PER_WRITE).map((item) => `${JSON.stringify(toLine(item))}\n`).join(''));
-      await yieldToEventLoop();
+    for await (const items of pages) {
+      for (let start = 0; start < items.length; start += LINES_PER_WRITE) {
+        const slice = items.slice(start, start + LINES_PER_WRITE);
+        const text = Buffer.from(slice.map((item) => `${JSON.stringify(toLine(item))}\n`).join(''));
+        for (let written = 0; written < text.length; ) written += (await handle.write(text, written)).bytesWritten;
+        lines += slice.length;
+        bytes += text.length;
+        await yieldToEventLoop();
+      }
     }
     await handle.sync();
-  } finally {
+  } catch (err) {
     await handle.close();
+    await unlink(temp);
+    throw err;
   }
+  await handle.close();
   await rename(temp, file);
   await syncFolder(path.dirname(file));
+  return { lines, bytes };
 }

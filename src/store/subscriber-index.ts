@@ -1,5 +1,6 @@
 // Subscribers in memory, indexed for every question asked of them without a scan: by id, by
-// address, in id order (for paging with a cursor and for snapshots), and pending ones by age.
+// address, in id order (for paging with a cursor and for snapshots), pending ones by age, and
+// counts by status and by category followed, kept as they change.
 import { bulkLoad } from 'sorted-btree/extended/bulkLoad.js';
 import type { SubscriberRecord, SubscriberStatus } from '../domain/newsletter.js';
 
@@ -11,6 +12,14 @@ const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: SubscriberRecord, b: SubscriberRecord) => compareIds(a.id, b.id);
 /** Subscribers in id order, from records already in that order. */
 const orderedById = (records: SubscriberRecord[]) => bulkLoad(records.map((record) => record.id), records, TREE_NODE_SIZE, compareIds);
+/** The key under which subscribers who follow every category are counted. */
+export const EVERY_CATEGORY = '';
+
+export interface SubscriberCounts {
+  byStatus: Record<Exclude<SubscriberStatus, 'erased'>, number>;
+  /** Confirmed subscribers by category followed (EVERY_CATEGORY: those who follow them all). */
+  confirmedByCategory: ReadonlyMap<string, number>;
+}
 
 export class SubscriberIndex {
   private readonly ids = new Map<string, SubscriberRecord>();
@@ -23,6 +32,7 @@ export class SubscriberIndex {
   /** Pending subscribers' creation times, oldest first (a Map keeps insertion order). */
   private pending = new Map<string, number>();
   private loading = true;
+  private readonly counts = { byStatus: { pending: 0, confirmed: 0, unsubscribed: 0, bouncing: 0 }, confirmedByCategory: new Map<string, number>() };
 
   byId(id: string): SubscriberRecord | undefined {
     return this.ids.get(id);
@@ -35,6 +45,8 @@ export class SubscriberIndex {
   put(record: SubscriberRecord): void {
     const before = this.ids.get(record.id);
     if (before?.email && this.emails.get(before.email) === before) this.emails.delete(before.email);
+    if (before) this.count(before, -1);
+    this.count(record, 1);
     this.ids.set(record.id, record);
     if (record.email) this.emails.set(record.email, record);
     if (this.loading) return;
@@ -51,6 +63,7 @@ export class SubscriberIndex {
   delete(id: string): void {
     const before = this.ids.get(id);
     if (!before) return;
+    this.count(before, -1);
     this.ids.delete(id);
     if (this.emails.get(before.email) === before) this.emails.delete(before.email);
     if (this.loading) return;
@@ -68,6 +81,10 @@ export class SubscriberIndex {
     const pending = records.filter((record) => record.status === 'pending').map((record) => [record.id, Date.parse(record.createdAt)] as const);
     this.pending = new Map(pending.sort((a, b) => a[1] - b[1]));
     this.loading = false;
+  }
+
+  counted(): SubscriberCounts {
+    return { byStatus: { ...this.counts.byStatus }, confirmedByCategory: new Map(this.counts.confirmedByCategory) };
   }
 
   /** Every subscriber, read as it goes (a compaction reads it in slices while changes go on). */
@@ -101,5 +118,17 @@ export class SubscriberIndex {
       expired.push(this.ids.get(id)!);
     }
     return expired;
+  }
+
+  private count(record: SubscriberRecord, step: 1 | -1): void {
+    if (record.status === 'erased') return;
+    this.counts.byStatus[record.status] += step;
+    if (record.status !== 'confirmed') return;
+    const following = this.counts.confirmedByCategory;
+    for (const slug of record.categories.length ? record.categories : [EVERY_CATEGORY]) {
+      const count = (following.get(slug) ?? 0) + step;
+      if (count) following.set(slug, count);
+      else following.delete(slug);
+    }
   }
 }

@@ -97,6 +97,17 @@ describe('console subscribers', function () {
     assert.ok(lines.some((line) => line.startsWith("carlo@example.org,'=HYPERLINK(x),sport,")), 'a spreadsheet does not run the name as a formula');
   });
 
+  it('exports and searches a list longer than one slice of the walk: every subscriber once, the last one found', async () => {
+    const emails = Array.from({ length: 2500 }, (_, index) => `lettore${String(index).padStart(4, '0')}@example.org`);
+    assert.equal((await service.request('/api/subscribers', { method: 'POST', admin: true, json: emails.map((email) => ({ email })) })).status, 200);
+    const exported = (await (await admin.get('/admin/subscribers/export.csv')).text()).trim().split('\r\n').slice(1);
+    assert.deepEqual(exported.map((line) => line.split(',')[0]).sort(), emails);
+    const last = service.ctx.store.newsletter.allSubscribers().at(-1)!;
+    const page = await (await admin.get(`/admin/subscribers?q=${encodeURIComponent(last.email)}`)).text();
+    assert.match(page, new RegExp(`<td>${last.email}</td>`));
+    assert.match(page, /<th scope="row">confermati<\/th><td>2500<\/td>/);
+  });
+
   it('asks before erasing a subscriber, then erases them and logs the record, not the address', async () => {
     await admin.post('/admin/subscribers/import', { csv: 'email\r\nanna@example.org', action: 'import' });
     const anna = service.ctx.store.newsletter.subscriberByEmail('anna@example.org')!;

@@ -45,7 +45,7 @@ async function changeEverything(store: Store): Promise<ArticleRecord> {
   await newsletter.updateSubscriber('s1', { categories: ['cronaca'] });
   await newsletter.removeSubscribers(['s2']);
   const delivery = deliveryRecord('d1', 'r1', 's1');
-  await newsletter.addRun(runRecord('r1'), [delivery]);
+  await newsletter.addRun(runRecord('r1'), [[delivery]]);
   await newsletter.updateDelivery(delivery, { state: 'sending' });
   await newsletter.updateDelivery(delivery, { state: 'sent' }, { watermark: '2026-11-28T00:00:00.000Z', retryAfter: undefined });
   return deleted;

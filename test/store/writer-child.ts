@@ -22,7 +22,7 @@ for (let n = 0; ; n += 1) {
   if (n % 5 === 0) {
     const run = `run-${process.pid}-${n}`;
     const delivery: DeliveryRecord = { id: `d-${process.pid}-${n}`, runId: run, subscriberId: id, articleIds: [article.id], cutoff: NOW, state: 'pending', messageId: `<d-${n}@x>`, updatedAt: NOW };
-    await store.newsletter.addRun({ id: run, trigger: 'manual', startedAt: NOW, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } }, [delivery]);
+    await store.newsletter.addRun({ id: run, trigger: 'manual', startedAt: NOW, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } }, [[delivery]]);
     await store.newsletter.updateDelivery(delivery, { state: 'sent' }, { watermark: NOW });
     ack('delivery', run, id);
   }

@@ -4,7 +4,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { recordAudit } from '../../console/accounts.js';
 import type { AppContext } from '../../context.js';
-import type { RunCounts, RunRecord, SubscriberRecord } from '../../domain/newsletter.js';
+import type { RunCounts, RunRecord } from '../../domain/newsletter.js';
 import { nextCronRun } from '../../jobs/next-run.js';
 import type { DeliveryTally } from '../../store/run-ledger.js';
 import { previewDigest } from '../../newsletter/subscribers-admin.js';
@@ -25,20 +25,6 @@ export function runProgress(run: RunRecord, tally: DeliveryTally): RunCounts & {
   return { status: run.status, ...run.counts, sent: tally.sent, deferred: tally.deferred, failed: tally.failed, total, done };
 }
 
-/** The earliest digest due to a confirmed subscriber with a rhythm of their own, and how many are due within the hour. */
-function rhythmDigests(subscribers: Iterable<SubscriberRecord>, now: Date): { nextRhythmDigest?: string; dueWithinHour: number } {
-  const withinHour = new Date(now.getTime() + HOUR_MS).toISOString();
-  let nextRhythmDigest: string | undefined;
-  let dueWithinHour = 0;
-  for (const { status, nextDigestAt } of subscribers) {
-    if (status !== 'confirmed' || !nextDigestAt) continue;
-    // ISO instants in UTC compare as strings.
-    if (!nextRhythmDigest || nextDigestAt < nextRhythmDigest) nextRhythmDigest = nextDigestAt;
-    if (nextDigestAt <= withinHour) dueWithinHour += 1;
-  }
-  return { nextRhythmDigest, dueWithinHour };
-}
-
 export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: RequestHandler[]): Router {
   const router = Router();
   const { text, admin } = view;
@@ -47,13 +33,16 @@ export function newsletterPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
 
   router.get('/admin/newsletter', adminOnly, (req, res) => {
     const now = ctx.clock();
+    // Subscribers with a rhythm of their own: the earliest due, and how many within the hour.
+    const scheduled = newsletter.scheduledDigests(new Date(now.getTime() + HOUR_MS));
     const runs = [...newsletter.runs()].reverse().slice(0, RUNS_SHOWN).map((run) => ({ ...run, href: admin(`/newsletter/runs/${run.id}`), statusName: run.status === 'finished' ? text.finished : text.running }));
     view.send(res, 'newsletter.njk', {
       title: text.newsletterNav,
       section: 'newsletter',
       nextCronSend: nextCronRun(ctx.config.newsletterCron, ctx.config.timezone, now)?.toISOString(),
       schedule: `${ctx.config.timezone}; NEWSLETTER_CRON ${ctx.config.newsletterCron}`,
-      ...rhythmDigests(newsletter.allSubscribers(), now),
+      nextRhythmDigest: scheduled.earliest?.toISOString(),
+      dueWithinHour: scheduled.dueBy,
       runs,
       busy: req.query.busy === '1' || ctx.newsletter.isRunning,
     });

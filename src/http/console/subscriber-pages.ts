@@ -1,15 +1,21 @@
 // Subscribers in the console (admins only): counts by status and category, a search, CSV export,
 // CSV import with a preview of which rows go in and why others do not, and erasure after a question.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { recordAudit } from '../../console/accounts.js';
 import type { AppContext } from '../../context.js';
 import { readSubscriberCsv, writeSubscriberCsv } from '../../newsletter/subscriber-csv.js';
-import { eraseSubscriber, importSubscribers, type ImportResult } from '../../newsletter/subscribers-admin.js';
+import { eraseSubscriber, findSubscribers, importSubscribers, type ImportResult } from '../../newsletter/subscribers-admin.js';
+import { subscriberSlices } from '../../store/newsletter.js';
+import { EVERY_CATEGORY } from '../../store/subscriber-index.js';
 import { HttpError } from '../errors.js';
 import type { ConsoleRenderer } from './render-console.js';
 import { consoleLocals, requireRole } from './session.js';
 
 const SEARCH_RESULTS = 50;
+/** Subscribers per piece of the CSV export. */
+const EXPORT_SLICE = 1000;
 const STATUSES = ['confirmed', 'pending', 'bouncing', 'unsubscribed'] as const;
 
 export function subscriberPageRoutes(ctx: AppContext, view: ConsoleRenderer, form: RequestHandler[]): Router {
@@ -19,29 +25,22 @@ export function subscriberPageRoutes(ctx: AppContext, view: ConsoleRenderer, for
   const { newsletter } = ctx.store;
   const actorOf = (res: Response) => consoleLocals(res).account!.email;
 
-  router.get('/admin/subscribers', adminOnly, (req, res) => {
+  router.get('/admin/subscribers', adminOnly, async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase() : '';
-    const subscribers = newsletter.allSubscribers().filter((subscriber) => subscriber.status !== 'erased');
-    const byStatus = STATUSES.map((status) => ({ label: text.statusNames[status], count: subscribers.filter((subscriber) => subscriber.status === status).length }));
-    const following = new Map<string, number>();
-    for (const subscriber of subscribers) {
-      if (subscriber.status !== 'confirmed') continue;
-      for (const slug of subscriber.categories.length ? subscriber.categories : ['']) following.set(slug, (following.get(slug) ?? 0) + 1);
-    }
-    const byCategory = [...following].map(([slug, count]) => ({ label: slug ? (ctx.store.articles.category(slug)?.name ?? slug) : text.allCategories, count })).sort((a, b) => b.count - a.count);
+    const counts = newsletter.subscriberCounts();
+    const byStatus = STATUSES.map((status) => ({ label: text.statusNames[status], count: counts.byStatus[status] }));
+    const byCategory = [...counts.confirmedByCategory].map(([slug, count]) => ({ label: slug === EVERY_CATEGORY ? text.allCategories : (ctx.store.articles.category(slug)?.name ?? slug), count })).sort((a, b) => b.count - a.count);
     const found = q
-      ? subscribers
-          .filter((subscriber) => subscriber.email.includes(q))
-          .slice(0, SEARCH_RESULTS)
-          .map((subscriber) => ({ email: subscriber.email, status: text.statusNames[subscriber.status], erase: admin(`/subscribers/${subscriber.id}/erase`) }))
+      ? (await findSubscribers(ctx, q, SEARCH_RESULTS)).map((subscriber) => ({ email: subscriber.email, status: text.statusNames[subscriber.status], erase: admin(`/subscribers/${subscriber.id}/erase`) }))
       : undefined;
     view.send(res, 'subscribers.njk', { title: text.subscribersHeading, section: 'subscribers', byStatus, byCategory, q, found, done: req.query.done === 'erased' ? text.erased : undefined });
   });
 
-  router.get('/admin/subscribers/export.csv', adminOnly, async (_req, res) => {
-    const csv = writeSubscriberCsv(newsletter.allSubscribers());
+  router.get('/admin/subscribers/export.csv', adminOnly, async (_req, res, next) => {
     await recordAudit(ctx, actorOf(res), 'subscribers-exported');
-    res.type('text/csv; charset=utf-8').attachment('subscribers.csv').send(csv);
+    res.type('text/csv; charset=utf-8').attachment('subscribers.csv');
+    // Written a slice at a time as the client takes it: a million rows are never one string.
+    pipeline(Readable.from(writeSubscriberCsv(subscriberSlices(newsletter, EXPORT_SLICE))), res).catch((err) => (res.headersSent ? res.destroy(err) : next(err)));
   });
 
   router.get('/admin/subscribers/import', adminOnly, (_req, res) => view.send(res, 'import.njk', { title: text.importHeading, section: 'subscribers', csv: '' }));

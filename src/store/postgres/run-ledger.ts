@@ -30,11 +30,14 @@ export function createPostgresRunLedgers(sql: Sql, owner: string): RunLedgers {
               where d.id = x.id`;
   });
   return {
-    async create(runId, deliveries) {
-      for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
-        const rows = deliveries.slice(start, start + ROWS_PER_INSERT).map((record, index) => ({ id: record.id, position: start + index, state: record.state, record }));
-        await sql`insert into deliveries (id, run_id, position, state, record)
-                  select id, ${runId}, position, state, record from jsonb_to_recordset(${sql.json(rows as never)}) as x(id text, position bigint, state text, record jsonb)`;
+    async create(runId, pages) {
+      let position = 0;
+      for await (const deliveries of pages) {
+        for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
+          const rows = deliveries.slice(start, start + ROWS_PER_INSERT).map((record) => ({ id: record.id, position: position++, state: record.state, record }));
+          await sql`insert into deliveries (id, run_id, position, state, record)
+                    select id, ${runId}, position, state, record from jsonb_to_recordset(${sql.json(rows as never)}) as x(id text, position bigint, state text, record jsonb)`;
+        }
       }
     },
     async load(runId) {
