@@ -3,12 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import nodemailer, { type Mail } from 'nodemailer';
+import nodemailer, { type Mail, type Transporter } from 'nodemailer';
 import MimeNode from 'nodemailer/lib/mime-node';
 import type { Config } from '../config.js';
 import { addressKey } from './hidden-addresses.js';
 import type { MessageBody } from './message-body.js';
+import { gather, MessageBuffers } from './message-buffers.js';
 
 export interface OutgoingMail {
   to: { address: string; name?: string };
@@ -43,10 +43,18 @@ export type MailerOptions = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'd
 
 export function createMailer(options: MailerOptions): Mailer {
   const dkim = options.dkim ? { dkim: options.dkim } : {};
+  const buffers = new MessageBuffers();
+  /** Sends through `transport`; the message's buffer is reused once the transport is done with it. */
+  const sendWith = async (transport: Transporter, mail: OutgoingMail) => {
+    const { message, buffer } = gather(buffers, composeMessage(options.mailFrom, mail));
+    const info = await transport.sendMail(toNodemailer(options.mailFrom, mail, message));
+    buffers.give(buffer);
+    return info;
+  };
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport({ pool: true, url: options.smtpUrl, maxConnections: options.maxConnections ?? 5, maxMessages: 1000, ...dkim });
     return {
-      send: async (mail) => void (await transport.sendMail(toNodemailer(options.mailFrom, mail))),
+      send: async (mail) => void (await sendWith(transport, mail)),
       forgetRecipient: async () => undefined,
       close: () => transport.close(),
     };
@@ -58,7 +66,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const privateOutbox = () => (outboxReady ??= mkdir(outbox, { recursive: true, mode: 0o700 }).then(() => chmod(outbox, 0o700)));
   return {
     async send(mail) {
-      const info = await transport.sendMail(toNodemailer(options.mailFrom, mail));
+      const info = await sendWith(transport, mail);
       await privateOutbox().catch((err: unknown) => {
         outboxReady = undefined;
         throw err;
@@ -78,9 +86,9 @@ export function createMailer(options: MailerOptions): Mailer {
   };
 }
 
-function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
+function toNodemailer(from: string, mail: OutgoingMail, raw: Buffer): Mail.Options {
   return {
-    raw: composeMessage(from, mail),
+    raw,
     // Already in the raw message; given here too, so nodemailer does not make up one of its own.
     messageId: mail.messageId,
     // Never let a recipient's name or address turn into an extra envelope recipient.
@@ -91,23 +99,22 @@ function toNodemailer(from: string, mail: OutgoingMail): Mail.Options {
 }
 
 /**
- * The whole message as a stream of pieces: nodemailer's MimeNode writes and encodes the headers,
- * and the two parts' pieces, mostly shared between recipients, follow as they are (see message-body.ts).
+ * The whole message in pieces: nodemailer's MimeNode writes and encodes the headers, and the two
+ * parts' pieces, mostly shared between recipients, follow as they are (see message-body.ts).
  */
-function composeMessage(from: string, mail: OutgoingMail): Readable {
+function composeMessage(from: string, mail: OutgoingMail): Buffer[] {
   const root = new MimeNode('multipart/alternative', { baseBoundary: mail.body.boundary });
   // The message's own headers come last, so none of the extra headers can replace them.
   root.setHeader({ ...mail.headers, From: from, To: mail.to, Subject: mail.subject, 'Message-ID': mail.messageId });
   const head = root.buildHeaders();
   const boundary = `--${root.boundary}`;
-  const pieces = [
+  return [
     Buffer.from(`${head}\r\n\r\n${boundary}\r\n`),
     ...mail.body.textPart,
     Buffer.from(`\r\n${boundary}\r\n`),
     ...mail.body.htmlPart,
     Buffer.from(`\r\n${boundary}--\r\n`),
   ];
-  return Readable.from(pieces, { objectMode: false });
 }
 
 /** The bare address of a "Name <address>" sender. */

@@ -1,9 +1,8 @@
 // A message body MIME-encoded once per distinct email, with gaps (slots) where each recipient's
 // values go: per recipient only the values are encoded, and the message is the shared pieces and
-// those values in turn, never copied into one buffer: a 50 KB digest costs its few values, and a
-// million of them leave no 50 KB buffer each for the garbage collector. Quoted-printable allows a
-// soft line break anywhere, so each piece is encoded on its own and the pieces are joined by soft
-// breaks.
+// those values in turn (gathered into a reused buffer as it is sent, see message-buffers.ts): a
+// 50 KB digest costs its few values and one copy. Quoted-printable allows a soft line break
+// anywhere, so each piece is encoded on its own and the pieces are joined by soft breaks.
 import { randomBytes } from 'node:crypto';
 import { encode, wrap } from 'nodemailer/lib/qp';
 

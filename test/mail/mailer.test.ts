@@ -4,6 +4,8 @@ import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:cr
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import { createMailer } from '../../src/mail/mailer.js';
+import { fillBody, prepareBody } from '../../src/mail/message-body.js';
 import { makeDataDir, startTestService, type TestService } from '../helpers/service.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
@@ -136,6 +138,39 @@ describe('erasing a subscriber', () => {
       assert.ok(contents.some((text) => text.includes('altro@example.org')));
     } finally {
       await service.stop({ removeData: true });
+    }
+  });
+});
+
+describe('messages sent at once through the SMTP pool', () => {
+  it('each reach their recipient whole, whatever their size, while refused sends fail alone', async function () {
+    this.timeout(60_000);
+    const sink = await startSmtpSink();
+    const mailer = createMailer({ smtpUrl: sink.url, mailFrom: 'Notiziario <notizie@example.org>', dataDir: '/nonexistent' });
+    try {
+      // Bodies from 1 KB to 200 KB: the buffers a message is gathered into are reused and grown.
+      const text = (index: number) => Array.from({ length: 10 + ((index * 37) % 120) * 25 }, (_, line) => `Riga ${line} del messaggio ${index}: è così.`).join('\n');
+      const body = (index: number) => prepareBody({ parts: [text(index), ''], slots: ['name'] }, { parts: [`<p>${text(index)}`, '</p>'], slots: ['name'] });
+      const refused = (index: number) => index % 7 === 3;
+      sink.respondWith(([to]) => (refused(Number(/\d+/.exec(to!)![0])) ? 451 : 'accept'));
+      const sends = Array.from({ length: 60 }, (_, index) =>
+        mailer.send({
+          to: { address: `lettore${index}@example.org` },
+          subject: `Messaggio ${index}`,
+          body: fillBody(body(index), { text: () => ` per ${index}`, html: () => ` per ${index}` }),
+          messageId: `<m${index}@example.org>`,
+        }),
+      );
+      const results = await Promise.allSettled(sends);
+      assert.deepEqual(results.map((result) => result.status === 'rejected'), results.map((_, index) => refused(index)));
+      for (let index = 0; index < 60; index++) {
+        const received = sink.to(`lettore${index}@example.org`);
+        if (refused(index)) assert.equal(received.length, 0);
+        else assert.equal(received[0]?.parsed.text?.trim(), `${text(index)} per ${index}`.trim(), `message ${index}`);
+      }
+    } finally {
+      mailer.close();
+      await sink.close();
     }
   });
 });
