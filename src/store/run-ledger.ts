@@ -69,6 +69,7 @@ export interface RunLedgers {
   /** Gives back claims that were not used. */
   release(deliveries: readonly DeliveryRecord[]): Promise<void>;
   tally(runId: string): Promise<DeliveryTally>;
+  /** Changes a delivery that a claim handed out. */
   update(delivery: DeliveryRecord, changes: Partial<DeliveryRecord>): Promise<void>;
   /** Lets go of a finished run (its detail stays for the stated time). */
   close(runId: string): Promise<void>;
@@ -109,23 +110,24 @@ export function createRunLedgers(dataDir: string): RunLedgers {
   /** Reads the next delivery lines of the run's file into memory; false when none are left. */
   async function readAhead(run: OpenRun): Promise<boolean> {
     if (run.readAt >= run.deliveryBytes) return false;
-    run.reading ??= (async () => {
-      const handle = await open(run.file, 'r');
-      try {
-        const size = Math.min(READ_AHEAD_BYTES, run.deliveryBytes - run.readAt);
-        const buffer = Buffer.allocUnsafe(size);
-        const { bytesRead } = await handle.read(buffer, 0, size, run.readAt);
-        const end = buffer.lastIndexOf(NEWLINE, bytesRead - 1) + 1;
-        if (end === 0) throw new Error(`store: ${run.file} has a delivery line longer than ${READ_AHEAD_BYTES} bytes`);
-        for (const line of buffer.toString('utf8', 0, end).split('\n')) if (line) remember(run, (JSON.parse(line) as { delivery: DeliveryRecord }).delivery);
-        run.readAt += end;
-      } finally {
-        await handle.close();
-        run.reading = undefined;
-      }
-    })();
+    run.reading ??= readSlice(run).finally(() => (run.reading = undefined));
     await run.reading;
     return true;
+  }
+
+  async function readSlice(run: OpenRun): Promise<void> {
+    const handle = await open(run.file, 'r');
+    try {
+      const size = Math.min(READ_AHEAD_BYTES, run.deliveryBytes - run.readAt);
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(buffer, 0, size, run.readAt);
+      const end = buffer.lastIndexOf(NEWLINE, bytesRead - 1) + 1;
+      if (end === 0) throw new Error(`store: ${run.file} has a delivery line longer than ${READ_AHEAD_BYTES} bytes`);
+      for (const line of buffer.toString('utf8', 0, end).split('\n')) if (line) remember(run, (JSON.parse(line) as { delivery: DeliveryRecord }).delivery);
+      run.readAt += end;
+    } finally {
+      await handle.close();
+    }
   }
 
   return {
@@ -178,9 +180,9 @@ export function createRunLedgers(dataDir: string): RunLedgers {
     async update(delivery, changes) {
       const { id } = delivery;
       const run = openRuns.get(delivery.runId);
-      // A delivery is changed once claimed, so read; one changed before is read first.
-      while (run && !run.records.has(id) && (await readAhead(run)));
-      if (!run?.records.has(id)) throw new Error(`store: no open delivery ${id}`);
+      if (!run) throw new Error(`store: no open run ${delivery.runId}`);
+      // Claims hand deliveries out from memory. One no longer there is done: a sender whose claim
+      // ran out changes it after another sent it. The change is recorded; memory keeps it done.
       await run.journal.append({ id, changes: toJournal(changes) }, () => {
         const before = run.records.get(id);
         if (!before) return;

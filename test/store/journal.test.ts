@@ -44,10 +44,10 @@ async function changeEverything(store: Store): Promise<ArticleRecord> {
   await newsletter.saveSubscribers([subscriberRecord('s1', 'uno@example.org'), subscriberRecord('s2', 'due@example.org')]);
   await newsletter.updateSubscriber('s1', { categories: ['cronaca'] });
   await newsletter.removeSubscribers(['s2']);
-  const delivery = deliveryRecord('d1', 'r1', 's1');
-  await newsletter.addRun(runRecord('r1'), [[delivery]]);
-  await newsletter.updateDelivery(delivery, { state: 'sending' });
-  await newsletter.updateDelivery(delivery, { state: 'sent' }, { watermark: '2026-11-28T00:00:00.000Z', retryAfter: undefined });
+  await newsletter.addRun(runRecord('r1'), [[deliveryRecord('d1', 'r1', 's1')]]);
+  const [delivery] = await newsletter.claimDeliveries('r1', 1, new Date(), new Date(Date.now() + 60_000));
+  await newsletter.updateDelivery(delivery!, { state: 'sending' });
+  await newsletter.updateDelivery(delivery!, { state: 'sent' }, { watermark: '2026-11-28T00:00:00.000Z', retryAfter: undefined });
   return deleted;
 }
 

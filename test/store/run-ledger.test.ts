@@ -63,6 +63,10 @@ describe('store: a run’s deliveries', () => {
       await sendSome(store, claimed);
       assert.deepEqual(claimed, Array.from({ length: DELIVERIES }, (_, index) => delivery(index).id));
       assert.deepEqual(await store.newsletter.tallyDeliveries(run.id), { sent: DELIVERIES * 0.9, deferred: 0, failed: 0, cancelled: DELIVERIES * 0.1, open: 0 });
+      // A sender whose claim ran out records its send after another's: no error, nothing recounted.
+      const [late] = await store.newsletter.deliveries(run.id, 2).then((records) => records.slice(1));
+      await store.newsletter.updateDelivery(late!, { state: 'sent' });
+      assert.deepEqual(await store.newsletter.tallyDeliveries(run.id), { sent: DELIVERIES * 0.9, deferred: 0, failed: 0, cancelled: DELIVERIES * 0.1, open: 0 });
       const firstThree = await store.newsletter.deliveries(run.id, 3);
       assert.deepEqual(firstThree.map((record) => [record.id, record.state]), [['delivery-00000', 'cancelled'], ['delivery-00001', 'sent'], ['delivery-00002', 'sent']]);
       assert.equal((await store.newsletter.deliveries(run.id)).length, DELIVERIES);

@@ -23,7 +23,8 @@ for (let n = 0; ; n += 1) {
     const run = `run-${process.pid}-${n}`;
     const delivery: DeliveryRecord = { id: `d-${process.pid}-${n}`, runId: run, subscriberId: id, articleIds: [article.id], cutoff: NOW, state: 'pending', messageId: `<d-${n}@x>`, updatedAt: NOW };
     await store.newsletter.addRun({ id: run, trigger: 'manual', startedAt: NOW, status: 'running', counts: { sent: 0, skipped: 0, deferred: 0, failed: 0 } }, [[delivery]]);
-    await store.newsletter.updateDelivery(delivery, { state: 'sent' }, { watermark: NOW });
+    const [claimed] = await store.newsletter.claimDeliveries(run, 1, new Date(NOW), new Date(Date.parse(NOW) + 60_000));
+    await store.newsletter.updateDelivery(claimed!, { state: 'sent' }, { watermark: NOW });
     ack('delivery', run, id);
   }
 }
