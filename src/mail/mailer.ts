@@ -8,7 +8,7 @@ import MimeNode from 'nodemailer/lib/mime-node';
 import type { Config } from '../config.js';
 import { addressKey } from './hidden-addresses.js';
 import type { MessageBody } from './message-body.js';
-import { gather, MessageBuffers } from './message-buffers.js';
+import { MessageBuffers } from './message-buffers.js';
 
 export interface OutgoingMail {
   to: { address: string; name?: string };
@@ -46,7 +46,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const buffers = new MessageBuffers();
   /** Sends through `transport`; the message's buffer is reused once the transport is done with it. */
   const sendWith = async (transport: Transporter, mail: OutgoingMail) => {
-    const { message, buffer } = gather(buffers, composeMessage(options.mailFrom, mail));
+    const { message, buffer } = buffers.gather(composeMessage(options.mailFrom, mail));
     const info = await transport.sendMail(toNodemailer(options.mailFrom, mail, message));
     buffers.give(buffer);
     return info;

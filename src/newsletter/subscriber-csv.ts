@@ -51,16 +51,15 @@ function csvField(value: string): string {
 
 export const SUBSCRIBER_CSV_COLUMNS = ['email', 'name', 'categories', 'status', 'source', 'createdAt', 'confirmedAt'] as const;
 
-/** The CSV of these subscribers (erased ones left out), a piece per slice as they are walked. */
+/** The CSV of these subscribers, a piece per slice as they are walked. */
 export function* writeSubscriberCsv(slices: Iterable<readonly SubscriberRecord[]>): Generator<string> {
   yield `${SUBSCRIBER_CSV_COLUMNS.join(',')}\r\n`;
   for (const subscribers of slices) {
     let lines = '';
     for (const subscriber of subscribers) {
-      if (subscriber.status === 'erased') continue;
       const values = [subscriber.email, subscriber.name ?? '', subscriber.categories.join(';'), subscriber.status, subscriber.source, subscriber.createdAt, subscriber.confirmedAt ?? ''];
       lines += `${values.map(csvField).join(',')}\r\n`;
     }
-    if (lines) yield lines;
+    yield lines;
   }
 }

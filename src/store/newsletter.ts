@@ -13,7 +13,6 @@ import { SubscriberIndex, type SubscriberCounts } from './subscriber-index.js';
 /** Subscribers written per journal entry by a large import: each entry is one short write. */
 const SUBSCRIBERS_PER_ENTRY = 1000;
 
-
 export interface SubscriberPage {
   items: SubscriberRecord[];
   /** The cursor of the next page; absent on the last. */
@@ -29,7 +28,7 @@ export interface RunPage {
 export interface NewsletterStore {
   subscriberById(id: string): SubscriberRecord | undefined;
   subscriberByEmail(email: string): SubscriberRecord | undefined;
-  /** Every subscriber as of now (a copy, ordered by id): a run walks it in slices. */
+  /** Every subscriber as of now (a copy, ordered by id); what serves requests walks them in slices (subscriberSlices). */
   allSubscribers(): readonly SubscriberRecord[];
   /** Subscribers whose last delivery failed (the retry tick's candidates): an index, not a scan. */
   deferredSubscribers(): SubscriberRecord[];
