@@ -1,11 +1,12 @@
 // Emails rendered once and personalised per recipient: nunjucks writes the MJML, mjml compiles it
-// (once per distinct digest), the result is cut at the template's own slots and MIME-encoded
-// once, and per recipient only the slots are filled. A slot's marker carries a random nonce of
-// this process, so text from content (a title "%%MANAGE_URL%%") can never be taken for a slot.
+// (a digest is put together from its headings and articles, each compiled once: digest-pieces.ts),
+// the result is cut at the template's own slots and MIME-encoded once per distinct email, and per
+// recipient only the slots are filled. A slot's marker carries a random nonce of this process, so
+// text from content (a title "%%MANAGE_URL%%") can never be taken for a slot.
 import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import mjml2html from 'mjml';
-import type { Category } from '../domain/article.js';
+import type { ArticleRecord, Category } from '../domain/article.js';
 import type { DigestKind } from '../domain/cadence.js';
 import type { DigestSection } from '../domain/newsletter.js';
 import { escapeHtml } from '../domain/text.js';
@@ -15,6 +16,7 @@ import { formatDate, languageOf } from '../i18n/locale.js';
 import { fillBody, prepareBody, type MessageBody, type PreparedBody, type SlottedText } from '../mail/message-body.js';
 import { createKeyedQueue } from '../store/keyed-queue.js';
 import { createTemplateEnvironment } from '../templates.js';
+import { DigestPieces } from './digest-pieces.js';
 
 export interface Recipient {
   greeting?: string;
@@ -44,7 +46,7 @@ export interface EmailRenderer {
   confirmation(categories: Category[]): Promise<EmailTemplate>;
   /** `kind`: a rhythm's digest, which its subject and intro name; absent: the site's usual one. */
   digest(sections: DigestSection[], kind?: DigestKind): Promise<EmailTemplate>;
-  /** MJML compiles since start: one per distinct digest, not one per recipient. */
+  /** MJML compiles since start: one per digest that brings a heading or an article no earlier one had. */
   readonly compiles: number;
 }
 
@@ -65,25 +67,29 @@ export function personalizeMessage(template: EmailTemplate, recipient: Recipient
 const textValues = (recipient: Recipient) => (slot: Slot) => recipient[slot] ?? '';
 const htmlValues = (recipient: Recipient) => (slot: Slot) => escapeHtml(recipient[slot] ?? '');
 
-/** Slot markers for one renderer: unguessable, and plain enough to pass through nunjucks and MJML untouched. */
-function createSlotMarkers() {
+/** Markers for one renderer: unguessable, and plain enough to pass through nunjucks and MJML untouched. */
+function createMarkers<Name extends string>(names: readonly Name[]) {
   const nonce = randomBytes(16).toString('hex');
-  const pattern = new RegExp(`%%${nonce}:(${SLOTS.join('|')})%%`);
-  const marker = Object.fromEntries(SLOTS.map((slot) => [slot, `%%${nonce}:${slot}%%`])) as Record<Slot, string>;
+  const pattern = new RegExp(`%%${nonce}:(${names.join('|')})%%`);
+  const marker = Object.fromEntries(names.map((name) => [name, `%%${nonce}:${name}%%`])) as Record<Name, string>;
   /** Cuts rendered text at the markers (once per email). */
-  const cut = (text: string): SlottedText<Slot> => {
+  const cut = (text: string): SlottedText<Name> => {
     const pieces = text.split(pattern);
-    return { parts: pieces.filter((_, i) => i % 2 === 0), slots: pieces.filter((_, i) => i % 2 === 1) as Slot[] };
+    return { parts: pieces.filter((_, i) => i % 2 === 0), slots: pieces.filter((_, i) => i % 2 === 1) as Name[] };
   };
   return { marker, cut };
 }
+
+/** The words of a digest that are its own, in the frame every digest shares (see digest-pieces.ts). */
+const FRAME_SLOTS = ['title', 'preview', 'intro'] as const;
 
 /** Builds the renderer and checks every template strictly, so a broken template stops the start. */
 export async function createEmailRenderer(site: EmailSite): Promise<EmailRenderer> {
   const templates = createTemplateEnvironment('email');
   const text = EMAIL_TEXT[languageOf(site.language)];
   const cache = new Map<string, Promise<EmailTemplate>>();
-  const slots = createSlotMarkers();
+  const slots = createMarkers(SLOTS);
+  const frameSlots = createMarkers(FRAME_SLOTS);
   let compiles = 0;
 
   /**
@@ -143,7 +149,8 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
 
   async function renderDigest(sections: DigestSection[], kind?: DigestKind): Promise<EmailTemplate> {
     const view = digestView(site, text, sections, kind);
-    const html = await compile('digest.mjml.njk', view);
+    const { parts, slots: named } = frameSlots.cut(await pieces.html({ ...view, ...frameSlots.marker }));
+    const html = parts.reduce((filled, part, i) => filled + escapeHtml(view[named[i - 1]!]) + part);
     return slotted(view.subject, html, digestText(view, text, slots.marker));
   }
 
@@ -154,12 +161,30 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
 
   // Checked at start with sample content: strict validation throws on a template error.
   await renderConfirmation('Sample');
-  await renderDigest([{ category: { slug: 'sample', name: 'Sample' }, articles: [] }]);
+  const pieces = await DigestPieces.create((view: DigestView) => compile('digest.mjml.njk', view), { ...digestView(site, text, sampleSections()), ...frameSlots.marker });
   compiles = 0;
   return renderer;
 }
 
 type DigestView = ReturnType<typeof digestView>;
+
+/** A digest with an article with a picture and one without: its frame styles both layouts. */
+function sampleSections(): DigestSection[] {
+  const article = (slug: string, imageUrl?: string): ArticleRecord => ({
+    id: slug,
+    slug,
+    title: 'Sample',
+    summary: 'Sample.',
+    contentHtml: '',
+    author: '',
+    categories: ['sample'],
+    ...(imageUrl ? { imageUrl } : {}),
+    publishedAt: new Date(0).toISOString(),
+    updatedAt: new Date(0).toISOString(),
+    status: 'published',
+  });
+  return [{ category: { slug: 'sample', name: 'Sample' }, articles: [article('with-picture', 'https://example.org/sample.jpg'), article('without-picture')] }];
+}
 
 function digestView(site: EmailSite, text: EmailText, sections: DigestSection[], kind?: DigestKind) {
   const count = sections.reduce((sum, section) => sum + section.articles.length, 0);

@@ -1,7 +1,8 @@
 // What a run sends, read back from a real SMTP server on loopback: each subscriber's categories,
 // grouped under headings, an article once, a proper list mail (text part, one-click unsubscribe,
-// preference link, no tracking pixel), nothing twice, nothing when nothing is new, one MJML compile
-// per distinct digest, no overlapping runs, and no way to inject headers or recipients.
+// preference link, no tracking pixel), nothing twice, nothing when nothing is new, MJML compiles
+// per new heading or article (not per distinct digest), no overlapping runs, and no way to inject
+// headers or recipients.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestService } from '../helpers/service.js';
@@ -173,6 +174,25 @@ describe('newsletter: the digest', () => {
     await runNewsletter(service);
     for (const reader of readers) assert.equal(mailsTo(mailed.sink, reader.email, before).length, 1);
     assert.equal(service.ctx.emails.compiles - compiles, 1);
+  });
+
+  it('compiles each heading and article once, not each mix of categories: 15 mixes of 4 categories, at most 4 compiles', async () => {
+    const names = ['Opera', 'Jazz', 'Folk', 'Blues'];
+    await categories(...names);
+    const mixes = Array.from({ length: 15 }, (_, i) => names.filter((_name, bit) => (i + 1) & (1 << bit)));
+    const readers = mixes.map((mix, i) => ({ email: `mix${i + 1}@example.org`, categories: mix.map((name) => name.toLowerCase()) }));
+    await importSubscribers(service, readers);
+    for (const name of names) await publish(service, `New in ${name}`, [name]);
+    const compiles = service.ctx.emails.compiles;
+    const before = mailed.sink.messages.length;
+    await runNewsletter(service);
+    mixes.forEach((mix, i) => {
+      const [mail] = mailsTo(mailed.sink, readers[i]!.email, before);
+      const text = textOf(mail!);
+      for (const name of names) assert.equal(text.includes(`New in ${name}`), mix.includes(name), `${readers[i]!.email}: ${name}`);
+    });
+    // Each compile brings at least one article no digest before it had.
+    assert.ok(service.ctx.emails.compiles - compiles <= names.length, `${service.ctx.emails.compiles - compiles} compiles`);
   });
 
   it('never runs twice at once: the second run gets a 409, each subscriber one mail', async () => {

@@ -22,6 +22,8 @@ const article = (id: string, title: string, categories: string[], imageUrl?: str
   status: 'published',
 });
 
+const count = (text: string, part: string) => text.split(part).length - 1;
+
 describe('email rendering: golden files', () => {
   it('a digest with two categories does not drift, and personalises per recipient', async () => {
     const emails = await createEmailRenderer({ baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'it', timezone: 'Europe/Rome' });
@@ -47,6 +49,51 @@ describe('email rendering: golden files', () => {
     const golden = personalize(template, { confirmUrl: 'https://notiziario.example.org/subscriptions/confirm?token=golden' });
     await assertGolden('confirm.html', golden.html);
     await assertGolden('confirm.txt', golden.text);
+  });
+});
+
+describe('email rendering: a digest put together from pieces compiled once', () => {
+  const site = { baseUrl: 'https://notiziario.example.org', title: 'Notiziario', language: 'it', timezone: 'Europe/Rome' };
+  const category = (slug: string) => ({ slug, name: slug[0]!.toUpperCase() + slug.slice(1) });
+  const vaccini = article('vaccini', 'Vaccini in farmacia', ['salute'], 'https://notiziario.example.org/assets/vaccini.png');
+  const ambulatori = article('ambulatori', 'Ambulatori <aperti> & "gratuiti"', ['salute']);
+  const musei = article('musei', "Musei aperti all'alba", ['cultura']);
+  const stadio = article('stadio', 'Lo stadio riapre', ['sport'], 'https://notiziario.example.org/assets/stadio.png');
+  const recipient = { greeting: 'Ciao Anna,', manageUrl: 'https://n.example/m', unsubscribeUrl: 'https://n.example/u' };
+
+  it('is, compiled from pieces of other digests, exactly the digest compiled on its own; and compiles nothing new', async () => {
+    const warm = await createEmailRenderer(site);
+    await warm.digest([{ category: category('salute'), articles: [vaccini, ambulatori] }]);
+    await warm.digest([
+      { category: category('cultura'), articles: [musei] },
+      { category: category('sport'), articles: [stadio] },
+    ]);
+    const compiled = warm.compiles;
+    // Other neighbours, another order, another count, another kind, and a first piece that was second.
+    const sections = [
+      { category: category('sport'), articles: [stadio] },
+      { category: category('salute'), articles: [ambulatori, vaccini] },
+      { category: category('cultura'), articles: [musei] },
+    ];
+    const fromPieces = personalize(await warm.digest(sections, 'weekly'), recipient);
+    assert.equal(warm.compiles, compiled, 'every heading and article was compiled before');
+    const cold = await createEmailRenderer(site);
+    const whole = personalize(await cold.digest(sections, 'weekly'), recipient);
+    assert.equal(cold.compiles, 1);
+    assert.equal(fromPieces.html, whole.html);
+    assert.equal(fromPieces.text, whole.text);
+    assert.match(whole.html, /<title>Notiziario: La tua selezione settimanale<\/title>/);
+    assert.ok(whole.html.includes('Ambulatori &lt;aperti&gt; &amp; &quot;gratuiti&quot;') && whole.html.includes('Lo stadio riapre · Ambulatori &lt;aperti&gt; &amp; &quot;gratuiti&quot; · Vaccini'), 'titles escaped in the body and the preview');
+    assert.equal(count(whole.html, 'Lo stadio riapre</a>'), 1);
+  });
+
+  it('compiles an article again once it has changed, and shows the change', async () => {
+    const emails = await createEmailRenderer(site);
+    await emails.digest([{ category: category('cultura'), articles: [musei] }]);
+    const edited = { ...musei, title: 'Musei aperti anche di notte', summary: 'Fino alle 23.', updatedAt: '2026-11-27T07:00:00.000Z' };
+    const { html } = personalize(await emails.digest([{ category: category('cultura'), articles: [edited] }]), recipient);
+    assert.equal(emails.compiles, 2);
+    assert.ok(html.includes('Musei aperti anche di notte') && !html.includes('Musei aperti all&#39;alba'));
   });
 });
 
