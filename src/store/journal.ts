@@ -101,9 +101,10 @@ export class Journal {
   private async drain(): Promise<void> {
     // The caller stores this promise in `writing` before the loop can end and clear it.
     await null;
-    // One handle for the batches that follow one another (opening and closing one per batch was
-    // 3 % of a newsletter run's CPU). It is closed when the queue runs dry, at a rotation and
-    // after a failure: a file replaced or made unwritable under us is noticed by the next drain.
+    // One handle for the batches that follow one another: an fsync'd batch took 5.5 ms with an
+    // open and a close of its own, 3.1 ms without. It is closed when the queue runs dry, at a
+    // rotation and after a failure: a file replaced or made unwritable under us is noticed by the
+    // next drain.
     let handle: FileHandle | undefined;
     const closeHandle = async () => {
       // Everything written through it is already synced: a failing close loses nothing.
