@@ -40,11 +40,8 @@ export class DigestPieces<View extends PiecesView> {
    * the column widths a document uses, and the frame's head serves every digest.
    */
   static async create<View extends PiecesView>(compile: (view: View) => Promise<string>, sample: View): Promise<DigestPieces<View>> {
-    const keys = pieceKeys(sample);
-    const { start, glue, end, sections } = cutSections(await compile(sample), keys.length);
-    const pieces = new DigestPieces(compile, { start, glue: glue!, end });
-    pieces.keep(keys, sections);
-    return pieces;
+    const { start, glue, end } = cutSections(await compile(sample), pieceKeys(sample).length);
+    return new DigestPieces(compile, { start, glue: glue!, end });
   }
 
   /** The digest's HTML, with the frame as compiled: only pieces no earlier digest had are compiled. */
