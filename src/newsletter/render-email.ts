@@ -55,8 +55,12 @@ const MAX_CACHED_EMAILS = 500;
 
 /** One recipient's email as text, for the preview and for reading in tests. */
 export function personalize(template: EmailTemplate, recipient: Recipient): { subject: string; html: string; text: string } {
-  const fill = ({ parts, slots }: SlottedText<Slot>, value: (slot: Slot) => string) => parts.reduce((filled, part, i) => filled + value(slots[i - 1]!) + part);
-  return { subject: template.subject, html: fill(template.html, htmlValues(recipient)), text: fill(template.text, textValues(recipient)) };
+  return { subject: template.subject, html: fillSlots(template.html, htmlValues(recipient)), text: fillSlots(template.text, textValues(recipient)) };
+}
+
+/** Text cut at its slots, whole again with each slot's value. */
+function fillSlots<Name extends string>({ parts, slots }: SlottedText<Name>, value: (slot: Name) => string): string {
+  return parts.reduce((filled, part, i) => filled + value(slots[i - 1]!) + part);
 }
 
 /** One recipient's message body, MIME-encoded: only the slots' values are encoded here. */
@@ -149,8 +153,7 @@ export async function createEmailRenderer(site: EmailSite): Promise<EmailRendere
 
   async function renderDigest(sections: DigestSection[], kind?: DigestKind): Promise<EmailTemplate> {
     const view = digestView(site, text, sections, kind);
-    const { parts, slots: named } = frameSlots.cut(await pieces.html({ ...view, ...frameSlots.marker }));
-    const html = parts.reduce((filled, part, i) => filled + escapeHtml(view[named[i - 1]!]) + part);
+    const html = fillSlots(frameSlots.cut(await pieces.html({ ...view, ...frameSlots.marker })), (name) => escapeHtml(view[name]));
     return slotted(view.subject, html, digestText(view, text, slots.marker));
   }
 
