@@ -14,8 +14,14 @@ fi
 
 cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
 if [ -n "$cluster" ] && [ "$(id -u)" -eq 0 ]; then
+  # pg_ctl gives up waiting after 60 s, but a server that was not shut down cleanly goes on with
+  # its crash recovery (it syncs the whole data directory first): wait for it to take connections.
   pg_ctlcluster $cluster start 2>/dev/null || true
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  for second in $(seq 1 900); do
+    su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
+    if [ $((second % 30)) -eq 0 ]; then echo "test:postgres: PostgreSQL is still starting (${second} s; see its log)" >&2; fi
+    sleep 1
+  done
   su postgres -c "psql -qc \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname = 'notiziario') then create role notiziario login createdb password 'notiziario'; end if; end \\\$\\\$\"" >/dev/null
   if PGPASSWORD=notiziario psql -q -h 127.0.0.1 -U notiziario -d postgres -c 'select 1' >/dev/null 2>&1; then exit 0; fi
 fi
