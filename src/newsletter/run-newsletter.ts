@@ -243,7 +243,7 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   const claims = claimDeliveries(ctx, run.id, SENDS_IN_FLIGHT, CLAIM_LEASE_MS);
   try {
     await forEachConcurrently(claims.next, SENDS_IN_FLIGHT, scope.shouldStop, async (delivery) => {
-      await deliver(scope, delivery);
+      claims.done(delivery, (await deliver(scope, delivery)).recorded);
       done += 1;
       progress?.(done, total);
     });
@@ -263,7 +263,15 @@ async function finishRun(scope: RunScope, run: RunRecord, progress?: Progress): 
   return { ...run, status: 'finished', counts };
 }
 
-async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void> {
+/** The write of a delivery's final state, which the run may go on without waiting for. */
+interface Delivered {
+  recorded: Promise<void>;
+}
+
+/** A delivery whose final state the run waited for. */
+const RECORDED: Delivered = { recorded: Promise.resolve() };
+
+async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<Delivered> {
   const { ctx } = scope;
   const { newsletter, articles } = ctx.store;
   // A "sent" record that failed stops the run here, as a write the run waits for would.
@@ -274,7 +282,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   // leaves a sent delivery open, with its cutoff already the subscriber's watermark.
   if (subscriber?.watermark === delivery.cutoff) {
     await newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: now.toISOString() });
-    return;
+    return RECORDED;
   }
   // Articles the subscriber already has (a digest of another run got there first) are not sent again.
   const watermark = Date.parse(subscriber?.watermark ?? '') || 0;
@@ -284,7 +292,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
   // Unsubscribed, erased or bouncing since the run started, or nothing left to send.
   if (!subscriber || subscriber.status !== 'confirmed' || chosen.length === 0) {
     await newsletter.updateDelivery(delivery, { state: 'cancelled', updatedAt: now.toISOString() });
-    return;
+    return RECORDED;
   }
   let mail: ReturnType<typeof personalizeMessage>;
   const links = subscriberLinks(ctx, subscriber.id);
@@ -296,7 +304,7 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     // Our fault, not the subscriber's: recorded on the delivery, the run goes on.
     ctx.log.error({ err, delivery: delivery.id }, 'digest not rendered');
     await newsletter.updateDelivery(delivery, { state: 'failed', error: `not rendered: ${(err as Error).message}`.slice(0, 300), updatedAt: now.toISOString() });
-    return;
+    return RECORDED;
   }
   // No record before the SMTP transaction: a delivery still open after a crash is sent again
   // (unless its watermark moved, above), whether or not it was in flight.
@@ -309,14 +317,16 @@ async function deliver(scope: RunScope, delivery: DeliveryRecord): Promise<void>
     });
   } catch (err) {
     await recordFailure(ctx, delivery, subscriber, err);
-    return;
+    return RECORDED;
   }
   // The watermark is on disk before the delivery says "sent". The run does not wait for that
   // record: it shares a later write, one fewer wait per digest, and a crash before it is on disk
   // leaves the delivery open with the watermark moved, which the resume records as sent without
   // sending again (above).
   if (newsletter.subscriberById(subscriber.id)) await newsletter.updateSubscriber(subscriber.id, afterDelivery(delivery));
-  scope.trailing.add(newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: ctx.clock().toISOString() }));
+  const recorded = newsletter.updateDelivery(delivery, { state: 'sent', updatedAt: ctx.clock().toISOString() });
+  scope.trailing.add(recorded);
+  return { recorded };
 }
 
 /** 4xx and connection errors: deferred, retried with backoff. 5xx: failed; bouncing after a few. */

@@ -65,6 +65,11 @@ export async function forEachConcurrently<T>(next: () => Promise<T | undefined>,
 export interface Claims {
   /** The next delivery to send, claimed a few ahead; undefined when none is left to claim. */
   next(): Promise<DeliveryRecord | undefined>;
+  /**
+   * A delivery handed out is done once `recorded` (the write of its final state) settles: the
+   * store hands it out no more, so this sender stops remembering it (a run's memory stays flat).
+   */
+  done(delivery: DeliveryRecord, recorded: Promise<void>): void;
   /** Gives back what was claimed and not handed out (a stop, an error): nobody waits for its lease. */
   release(): Promise<void>;
 }
@@ -73,9 +78,12 @@ export interface Claims {
  * The run's open deliveries, claimed a few at a time as the senders need them: another instance
  * sending the same run takes others, and what a dead sender held is free again after its lease.
  */
-export function claimDeliveries(ctx: NewsletterDeps, runId: string, inFlight: number, leaseMs: number): Claims {
+export function claimDeliveries(ctx: Pick<NewsletterDeps, 'clock' | 'store'>, runId: string, inFlight: number, leaseMs: number): Claims {
   const claimed: DeliveryRecord[] = [];
-  /** Ids this sender has taken: a claim of its own that ran out (a stalled SMTP server) is not taken twice. */
+  /**
+   * Ids this sender has taken and not yet recorded: a claim of its own that ran out (a stalled
+   * SMTP server) is not taken twice.
+   */
   const taken = new Set<string>();
   let claiming: Promise<void> | undefined;
   let exhausted = false;
@@ -94,6 +102,10 @@ export function claimDeliveries(ctx: NewsletterDeps, runId: string, inFlight: nu
       // The next few are claimed while these are sent.
       if (claimed.length <= inFlight / 2 && !exhausted) void claimMore().catch(() => undefined);
       return claimed.shift();
+    },
+    done(delivery, recorded) {
+      // A write that failed stops the run; the id stays taken until then.
+      recorded.then(() => taken.delete(delivery.id), () => undefined);
     },
     async release() {
       exhausted = true;
