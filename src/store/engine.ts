@@ -8,7 +8,7 @@
 // it. Replaying the entries after S at start makes it exact, because every entry holds whole
 // records (a put or a deletion), which give the same result applied once or twice. So taking a
 // snapshot costs nothing at S: no copy of a million records while the event loop waits.
-import { readdir, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { StreamingJSONFile, type SnapshotDocument } from './json-document.js';
@@ -16,8 +16,15 @@ import type { Collection, Engine, RecordChange } from './collections.js';
 import { admitChanges } from './collections.js';
 import { Journal, readJournal } from './journal.js';
 
-/** The journal is folded into the snapshots once its current file passes this size. */
+/**
+ * The journal is folded into the snapshots once its current file passes this size, or a quarter
+ * of the snapshots' size when that is more. A compaction rewrites the snapshots it touches whole,
+ * so it writes at most 4 bytes per byte of changes however large the store grows (with 64 MB
+ * alone, a million subscribers' 315 MB were rewritten for every 64 MB of changes, and ten
+ * million would have been 3 GB), and a start replays at most a quarter more than it reads.
+ */
 export const COMPACT_AFTER_BYTES = 64 << 20;
+const SNAPSHOT_BYTES_PER_JOURNAL_BYTE = 4;
 
 const SEGMENT = /^store\.journal\.(\d+)\.jsonl$/;
 const segmentName = (number: number) => `store.journal.${String(number).padStart(6, '0')}.jsonl`;
@@ -36,6 +43,8 @@ interface SnapshotState extends SnapshotSpec {
   changedSeq: number;
   /** Missing or of an older version: written at the next compaction. */
   outdated: boolean;
+  /** The file's size on disk, as last read or written. */
+  bytes: number;
 }
 
 export interface EngineOptions {
@@ -73,7 +82,7 @@ export class StoreEngine implements Engine {
     specs: SnapshotSpec[],
     private readonly options: EngineOptions = {},
   ) {
-    this.snapshots = specs.map((spec) => ({ ...spec, coveredSeq: 0, changedSeq: 0, outdated: false }));
+    this.snapshots = specs.map((spec) => ({ ...spec, coveredSeq: 0, changedSeq: 0, outdated: false, bytes: 0 }));
   }
 
   register(collection: Collection): void {
@@ -182,9 +191,11 @@ export class StoreEngine implements Engine {
   /** Loads one snapshot; its version on disk is -1 when it did not exist. */
   private async load(snapshot: SnapshotState): Promise<LoadedFile> {
     const missing: SnapshotDocument = { scalars: {}, arrays: {} };
-    const file = new Low<SnapshotDocument>(new StreamingJSONFile(path.join(this.dataDir, snapshot.file)), missing);
+    const filePath = path.join(this.dataDir, snapshot.file);
+    const file = new Low<SnapshotDocument>(new StreamingJSONFile(filePath), missing);
     await file.read();
     const exists = file.data !== missing;
+    if (exists) snapshot.bytes = (await stat(filePath)).size;
     const { scalars, arrays } = file.data;
     for (const [key, records] of Object.entries(arrays)) {
       const target = snapshot.collections.includes(key) ? this.collections.get(key) : undefined;
@@ -204,7 +215,9 @@ export class StoreEngine implements Engine {
   }
 
   private compactWhenDue(): void {
-    if (this.compacting || this.journal.size < (this.options.compactAfterBytes ?? COMPACT_AFTER_BYTES)) return;
+    const snapshotBytes = this.snapshots.reduce((sum, snapshot) => sum + snapshot.bytes, 0);
+    const due = Math.max(this.options.compactAfterBytes ?? COMPACT_AFTER_BYTES, snapshotBytes / SNAPSHOT_BYTES_PER_JOURNAL_BYTE);
+    if (this.compacting || this.journal.size < due) return;
     this.compact().catch((err: unknown) => this.options.onCompactionError?.(err));
   }
 
@@ -220,8 +233,10 @@ export class StoreEngine implements Engine {
         .map((snapshot) => ({ snapshot, arrays: Object.fromEntries(snapshot.collections.map((name) => [name, this.collections.get(name)?.collection.records() ?? []])) })),
     }));
     for (const { snapshot, arrays } of plan.dumps) {
-      const file = new Low<SnapshotDocument>(new StreamingJSONFile(path.join(this.dataDir, snapshot.file)), { scalars: { schemaVersion: snapshot.version, journalSeq: plan.seq }, arrays });
+      const filePath = path.join(this.dataDir, snapshot.file);
+      const file = new Low<SnapshotDocument>(new StreamingJSONFile(filePath), { scalars: { schemaVersion: snapshot.version, journalSeq: plan.seq }, arrays });
       await file.write();
+      snapshot.bytes = (await stat(filePath)).size;
       snapshot.coveredSeq = plan.seq;
       snapshot.outdated = false;
     }

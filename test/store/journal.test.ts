@@ -2,7 +2,7 @@
 // is still in the journal or already compacted; a torn last line is ignored; a compaction runs
 // while writes go on; the files of the previous version are migrated.
 import assert from 'node:assert/strict';
-import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArticleRecord } from '../../src/domain/article.js';
 import type { DeliveryRecord, RunRecord, SubscriberRecord } from '../../src/domain/newsletter.js';
@@ -153,6 +153,39 @@ describe('store: journal and snapshots', () => {
       assert.equal(JSON.parse(await readFile(path.join(dir, CONTENT_FILE), 'utf8')).articles.length, 60);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it('a compaction waits for changes of a quarter of the snapshots’ size: what it rewrites per change does not grow with the store', async () => {
+    const dir = await dataDir();
+    const store = await openStore(dir, { compactAfterBytes: 4096 });
+    const bytesOf = async (names: string[]) => (await Promise.all(names.map((name) => stat(path.join(dir, name))))).reduce((sum, file) => sum + file.size, 0);
+    const journalBytes = async () => bytesOf(await journalFiles(dir));
+    let closed = false;
+    try {
+      await store.newsletter.saveSubscribers(Array.from({ length: 400 }, (_, n) => subscriberRecord(`sub-${n}`, `s${n}@example.org`)));
+      await store.compact();
+      const snapshots = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+      const quarter = (await bytesOf(snapshots)) / 4;
+      const subscribersFile = await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8');
+
+      let n = 0;
+      const rename = () => store.newsletter.updateSubscriber(`sub-${n}`, { name: `Nome ${n++}` });
+      // Each change is under 400 bytes: stop one short of the quarter.
+      while ((await journalBytes()) + 400 < quarter) await rename();
+      assert.ok((await journalBytes()) > 2 * 4096, 'past compactAfterBytes, where a fixed threshold compacts');
+      assert.equal(await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8'), subscribersFile, 'no compaction yet');
+      const segments = await journalFiles(dir);
+      assert.equal(segments.length, 1);
+
+      while ((await journalBytes()) < quarter) await rename();
+      await store.close();
+      closed = true;
+      const compacted = JSON.parse(await readFile(path.join(dir, NEWSLETTER_FILE), 'utf8')) as { subscribers: SubscriberRecord[] };
+      assert.equal(compacted.subscribers.find((subscriber) => subscriber.id === `sub-${n - 1}`)?.name, `Nome ${n - 1}`);
+      assert.ok(!(await journalFiles(dir)).includes(segments[0]!), 'the journal it covers is gone');
+    } finally {
+      if (!closed) await store.close();
     }
   });
 
