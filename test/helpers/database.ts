@@ -79,9 +79,25 @@ export async function dropDatabaseFor(dataDir: string): Promise<void> {
 async function dropDatabases(dataDirs: Iterable<string>): Promise<void> {
   const server = postgres(SERVER_URL, { max: 1, onnotice: () => undefined });
   try {
-    for (const dataDir of dataDirs) await server.unsafe(`drop database if exists "${databaseNameFor(dataDir)}" with (force)`);
+    for (const dataDir of dataDirs) await dropDatabase(server, databaseNameFor(dataDir));
   } finally {
     await server.end();
+  }
+}
+
+/**
+ * Drops one database. Plainly first: PostgreSQL then stops an autovacuum worker in it itself, and
+ * waits up to 5 s for connections still closing, where `with (force)` refuses a role without
+ * pg_signal_backend ("must be a member of the role whose process is being terminated"). A
+ * connection that stays open is ended with force.
+ */
+async function dropDatabase(server: postgres.Sql, name: string): Promise<void> {
+  try {
+    await server.unsafe(`drop database if exists "${name}"`);
+  } catch (err) {
+    // 55006: other sessions are using it.
+    if ((err as { code?: string }).code !== '55006') throw err;
+    await server.unsafe(`drop database if exists "${name}" with (force)`);
   }
 }
 
