@@ -20,7 +20,7 @@ export function databaseUrlFor(dataDir: string): string {
   return url.href;
 }
 
-/** The databases this run of the suite created (dropped when it ends: see `mochaHooks`). */
+/** The databases this run of the suite created and has not dropped yet (see `mochaHooks`). */
 const created = new Set<string>();
 
 /** Creates the database of `dataDir` when it does not exist yet; returns its URL. */
@@ -79,7 +79,10 @@ export async function dropDatabaseFor(dataDir: string): Promise<void> {
 async function dropDatabases(dataDirs: Iterable<string>): Promise<void> {
   const server = postgres(SERVER_URL, { max: 1, onnotice: () => undefined });
   try {
-    for (const dataDir of dataDirs) await dropDatabase(server, databaseNameFor(dataDir));
+    for (const dataDir of dataDirs) {
+      await dropDatabase(server, databaseNameFor(dataDir));
+      created.delete(dataDir);
+    }
   } finally {
     await server.end();
   }
@@ -110,8 +113,7 @@ export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
     if (created.size === 0) return;
     this.timeout(5 * 60_000);
-    await dropDatabases(created);
-    created.clear();
+    await dropDatabases([...created]);
   },
 };
 
