@@ -91,6 +91,8 @@ function toNodemailer(from: string, mail: OutgoingMail, raw: Buffer): Mail.Optio
     raw,
     // Already in the raw message; given here too, so nodemailer does not make up one of its own.
     messageId: mail.messageId,
+    // Unused with a raw message; given so that nodemailer (as patched) draws no random bytes for it.
+    baseBoundary: mail.body.boundary,
     // Never let a recipient's name or address turn into an extra envelope recipient.
     envelope: { from: addressOf(from), to: [mail.to.address] },
     disableFileAccess: true,
