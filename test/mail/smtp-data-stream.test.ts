@@ -2,6 +2,7 @@
 // escaping passes as it is, without the byte-by-byte loop; anything else gets the loop's output.
 import assert from 'node:assert/strict';
 import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
+import { seededRandom } from '../../bench/content.js';
 
 /** What the stream writes for these chunks; `loopOnly` sends every chunk through the loop. */
 async function escape(chunks: string[], loopOnly = false): Promise<{ out: Buffer[]; stream: DataStream }> {
@@ -38,8 +39,8 @@ describe('mail: the SMTP DATA stream (nodemailer, patched)', () => {
   });
 
   it('writes exactly what the byte-by-byte loop writes, for any text cut anywhere', async () => {
-    let seed = 7;
-    const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) % n);
+    const next = seededRandom(7);
+    const random = (n: number) => Math.floor(next() * n);
     // Half the texts have only CRLF line breaks, as a composed message does; half have bare ones too.
     const alphabets = [['a', '.', '\r\n', '\r\n.', 'è'], ['a', '.', '\r', '\n', '\r\n', '\r\n.', '\n.', 'è']];
     for (let round = 0; round < 1_000; round++) {
